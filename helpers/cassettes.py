@@ -1,0 +1,153 @@
+"""Recorded exchanges ("cassettes"): loading, validating and matching them to requests.
+
+A cassette is one readable JSON file holding one request and the response that answered it.
+Requests match on method, route and canonical body (see ``canonical_body``).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+ROUTE_PREFIXES = ("/v1", "/inference", "/models")
+ROUTES = ("/chat/completions",)
+PROVENANCE_KINDS = ("recorded", "synthetic")
+
+
+class CassetteError(ValueError):
+    """A cassette file that cannot be used, with the file named and what to fix."""
+
+
+def route_of(path: str) -> str | None:
+    """The route a request path asks for, without query and known prefix; None if unknown."""
+    route = path.split("?", 1)[0].rstrip("/")
+    for prefix in ROUTE_PREFIXES:
+        if route.startswith(prefix + "/"):
+            route = route[len(prefix) :]
+            break
+    return route if route in ROUTES else None
+
+
+def _canonical(value):
+    if isinstance(value, dict):
+        return {key: _canonical(item) for key, item in value.items() if item is not None}
+    if isinstance(value, list):
+        return [_canonical(item) for item in value]
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return value
+    return float(value)
+
+
+def canonical_body(body: object) -> str:
+    """One string per meaning: keys sorted, numbers by value (1 == 1.0), null fields dropped."""
+    return json.dumps(_canonical(body), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def request_key(method: str, route: str, body: object) -> tuple[str, str, str]:
+    """The key a request is matched on."""
+    return method.upper(), route, canonical_body(body)
+
+
+@dataclass(frozen=True)
+class Cassette:
+    """One recorded exchange: where it came from, the request and its response."""
+
+    name: str
+    provenance: dict
+    request: dict
+    response: dict
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return request_key(self.request["method"], self.request["route"], self.request["body"])
+
+    @property
+    def is_stream(self) -> bool:
+        return "events" in self.response
+
+
+def _require(condition: bool, path: Path, problem: str) -> None:
+    if not condition:
+        raise CassetteError(
+            f"Broken cassette {path.name}: {problem}. Fix or delete the file "
+            "(git checkout restores the shipped ones), or re-record it."
+        )
+
+
+def _check_response(response: object, path: Path) -> None:
+    _require(isinstance(response, dict), path, "'response' must be an object")
+    _require(isinstance(response.get("status"), int), path, "'response.status' must be an integer")
+    _require(isinstance(response.get("headers", {}), dict), path, "'response.headers' must be an object")
+    if "events" in response:
+        events = response["events"]
+        _require(isinstance(events, list) and events, path, "'response.events' must be a non-empty list")
+        for event in events:
+            _require(
+                isinstance(event, dict)
+                and "data" in event
+                and isinstance(event.get("delay_ms", 0), int | float),
+                path,
+                "each event needs 'data' and a numeric 'delay_ms'",
+            )
+        _require(events[-1]["data"] == "[DONE]", path, "a stream must end with the event 'data: [DONE]'")
+    else:
+        _require("body" in response, path, "'response' needs 'body' (or 'events' for a stream)")
+    _require(isinstance(response.get("elapsed_ms", 0), int | float), path, "'elapsed_ms' must be a number")
+
+
+def load_cassette(path: Path) -> Cassette:
+    """Read and validate one cassette file."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise CassetteError(f"Broken cassette {path.name}: not readable JSON ({error}).") from error
+    _require(isinstance(data, dict), path, "the file must hold one JSON object")
+    provenance, request = data.get("provenance"), data.get("request")
+    _require(isinstance(provenance, dict), path, "'provenance' must be an object")
+    _require(
+        provenance.get("kind") in PROVENANCE_KINDS, path, "'provenance.kind' must be recorded or synthetic"
+    )
+    _require(isinstance(request, dict), path, "'request' must be an object")
+    _require(isinstance(request.get("method"), str), path, "'request.method' must be a string")
+    _require(request.get("route") in ROUTES, path, f"'request.route' must be one of {', '.join(ROUTES)}")
+    _require(isinstance(request.get("body"), dict), path, "'request.body' must be a JSON object")
+    _check_response(data.get("response"), path)
+    return Cassette(path.stem, provenance, request, data["response"])
+
+
+@dataclass(frozen=True)
+class Library:
+    """All cassettes of one folder, indexed by request key."""
+
+    folder: Path
+    by_key: dict
+
+    @classmethod
+    def load(cls, folder: Path) -> Library:
+        if not folder.is_dir():
+            raise CassetteError(
+                f"Cassette folder not found: {folder.name!r}. Point GITHUB_MODELS_CASSETTES at a folder "
+                "of cassettes, or unset it to use the recordings shipped with the lessons."
+            )
+        by_key: dict = {}
+        for path in sorted(folder.glob("*.json")):
+            cassette = load_cassette(path)
+            twin = by_key.get(cassette.key)
+            if twin:
+                raise CassetteError(
+                    f"Cassettes {twin.name}.json and {path.name} answer the same request; delete one of them."
+                )
+            by_key[cassette.key] = cassette
+        return cls(folder, by_key)
+
+    def find(self, method: str, route: str, body: object) -> Cassette | None:
+        return self.by_key.get(request_key(method, route, body))
+
+    @property
+    def models(self) -> set[str]:
+        return {c.request["body"].get("model") for c in self.by_key.values()} - {None}
+
+    @property
+    def kinds(self) -> set[str]:
+        return {c.provenance["kind"] for c in self.by_key.values()}

@@ -1,0 +1,55 @@
+"""A ChatCompletionsClient built as the lessons teach, with retries that never keep a learner waiting."""
+
+from __future__ import annotations
+
+from azure.ai.inference import ChatCompletionsClient
+from azure.core.credentials import AzureKeyCredential
+from azure.core.exceptions import HttpResponseError
+from azure.core.pipeline.policies import RetryPolicy
+
+from helpers.config import Settings, settings
+
+MAX_WAIT_SECONDS = 10.0
+
+
+class RetryAfterTooLong(HttpResponseError):
+    """The service asked to wait longer than helpers.client() is willing to."""
+
+    def __init__(self, wait: float, response) -> None:
+        super().__init__(response=response)
+        self.wait = wait
+        self.message = (
+            f"HTTP {self.status_code}: the service asks to wait {wait:.0f} s before retrying, longer than "
+            f"helpers.client() waits ({MAX_WAIT_SECONDS:.0f} s in total), so it stopped instead of hanging. "
+            f"Wait that long and run the cell again. Service said: {self.message}"
+        )
+        self.args = (self.message,)
+
+
+class BoundedRetryPolicy(RetryPolicy):
+    """azure-core's retries, but all waits of one call add up to at most MAX_WAIT_SECONDS."""
+
+    def configure_retries(self, options: dict) -> dict:
+        retry_settings = super().configure_retries(options)
+        retry_settings["waited"] = 0.0
+        return retry_settings
+
+    def sleep(self, settings, transport, response=None) -> None:
+        wait = self.get_retry_after(response) if response else None
+        if wait is None:
+            wait = self.get_backoff_time(settings)
+        if response is not None and settings["waited"] + wait > MAX_WAIT_SECONDS:
+            raise RetryAfterTooLong(wait, response.http_response)
+        wait = min(wait, MAX_WAIT_SECONDS - settings["waited"])
+        settings["waited"] += wait
+        transport.sleep(wait)
+
+
+def client(cfg: Settings | None = None) -> ChatCompletionsClient:
+    """A ChatCompletionsClient for the current settings; notebook 02 introduces it, 05 explains its retries."""
+    cfg = cfg or settings()
+    return ChatCompletionsClient(
+        endpoint=cfg.endpoint,
+        credential=AzureKeyCredential(cfg.token),
+        retry_policy=BoundedRetryPolicy(),
+    )

@@ -1,0 +1,132 @@
+"""Which service the lessons talk to, read afresh from the environment on every call."""
+
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from helpers.cassettes import Library
+from helpers.replay import ReplayServer, default_cassettes, default_speed, start_in_thread
+
+MODES = ("replay", "live", "record")
+RETIRED_ENDPOINT = "https://models.inference.ai.azure.com"
+DEFAULT_MODEL = "Phi-3-small-8k-instruct"
+REPLAY_TOKEN = "replay-mode-needs-no-token"
+ALWAYS_SET_IN_CI = "Actions and Codespaces set GITHUB_TOKEN themselves"
+
+_servers: dict[Path, ReplayServer] = {}
+_servers_lock = threading.Lock()
+
+
+class SettingsError(ValueError):
+    """A setting that cannot work, with the variable named and what to do next."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where requests go: mode, endpoint, key and model (the key is never shown)."""
+
+    mode: str
+    endpoint: str
+    token: str = field(repr=False)
+    model: str
+    synthetic: bool = False
+
+    def describe(self) -> str:
+        """The one setup line a lesson prints: mode and model, never a local URL or the key."""
+        if self.mode == "replay":
+            kind = "synthetic recordings" if self.synthetic else "recorded responses"
+            return f"Mode: replay (local server, {kind}) · model {self.model}"
+        where = self.endpoint
+        if self.endpoint == RETIRED_ENDPOINT:
+            where += " (retired 2026-07-30: set GITHUB_MODELS_ENDPOINT)"
+        return f"Mode: {self.mode} · endpoint {where} · model {self.model}"
+
+
+def _env(name: str, default: str = "") -> str:
+    return os.environ.get(name, "").strip() or default
+
+
+def _mode() -> str:
+    mode = _env("GITHUB_MODELS_MODE", "replay").lower()
+    if mode not in MODES:
+        raise SettingsError(
+            f"GITHUB_MODELS_MODE={mode!r} is not a mode. Use replay (the default: offline, recorded answers), "
+            "live (a real endpoint) or record (live, saving each answer for replay)."
+        )
+    return mode
+
+
+def _endpoint() -> str:
+    endpoint = _env("GITHUB_MODELS_ENDPOINT", RETIRED_ENDPOINT).rstrip("/")
+    parts = urlsplit(endpoint)
+    problem = None
+    if parts.scheme not in ("http", "https") or not parts.hostname or " " in endpoint:
+        problem = "is not an http(s) URL"
+    elif parts.query or parts.fragment:
+        problem = "has a query or fragment"
+    elif parts.path.endswith("/chat/completions"):
+        problem = "includes the route: the SDK adds /chat/completions itself"
+    if problem:
+        raise SettingsError(
+            f"GITHUB_MODELS_ENDPOINT={endpoint!r} {problem}. Set it to the base URL of a compatible service, "
+            "for example https://models.github.ai/inference or https://<resource>.services.ai.azure.com/models."
+        )
+    return endpoint
+
+
+def _token(mode: str) -> str:
+    token = _env("GITHUB_TOKEN")
+    if not token:
+        raise SettingsError(
+            f"GITHUB_MODELS_MODE={mode} needs a key in GITHUB_TOKEN, and it is not set. Export it in the shell "
+            f"that starts Jupyter ({ALWAYS_SET_IN_CI}), or set GITHUB_MODELS_MODE=replay to continue offline."
+        )
+    return token
+
+
+def _replay_server() -> ReplayServer:
+    folder, speed = default_cassettes(), default_speed()
+    with _servers_lock:
+        server = _servers.get(folder)
+        if server is None:
+            server = _servers[folder] = start_in_thread(Library.load(folder), speed)
+        server.speed = speed
+        return server
+
+
+def _replay_settings(model: str) -> Settings:
+    try:
+        server = _replay_server()
+    except ValueError as error:
+        raise SettingsError(str(error)) from None
+    if model not in server.library.models:
+        raise SettingsError(
+            f"GITHUB_MODELS_MODEL={model!r} has no recordings to replay. Recorded models: "
+            f"{', '.join(sorted(server.library.models))}. Unset GITHUB_MODELS_MODEL, or go live to use this model."
+        )
+    synthetic = server.library.kinds == {"synthetic"}
+    return Settings("replay", server.url, REPLAY_TOKEN, model, synthetic)
+
+
+def settings() -> Settings:
+    """Read the environment and return where requests go; notebook 01 introduces it.
+
+    In replay mode (the default) this starts the local replay server once per kernel.
+    """
+    mode = _mode()
+    model = _env("GITHUB_MODELS_MODEL", DEFAULT_MODEL)
+    if mode == "replay":
+        cfg = _replay_settings(model)
+    elif mode == "record":
+        raise SettingsError(
+            "GITHUB_MODELS_MODE=record is not available in this version yet. Use live to call your endpoint "
+            "directly, or replay (the default) to continue offline."
+        )
+    else:
+        cfg = Settings(mode, _endpoint(), _token(mode), model)
+    print(cfg.describe())
+    return cfg

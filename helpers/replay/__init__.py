@@ -1,0 +1,206 @@
+"""The local replay server: answers chat-completion requests from recorded cassettes.
+
+Run it on its own with ``python -m helpers.replay [--port P] [--cassettes DIR] [--speed S]``;
+``helpers.settings()`` starts one inside the kernel in replay mode (notebook 01 introduces it).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from helpers.cassettes import Cassette, Library, route_of
+
+MAX_BODY_BYTES = 1024 * 1024
+HOP_BY_HOP = {"connection", "content-length", "transfer-encoding", "keep-alive", "date", "server"}
+DEFAULT_CASSETTES = Path(__file__).parent.parent / "cassettes"
+
+
+def default_cassettes() -> Path:
+    """The cassette folder: GITHUB_MODELS_CASSETTES (relative to the working directory) or the shipped one."""
+    folder = os.environ.get("GITHUB_MODELS_CASSETTES", "").strip()
+    return Path(folder).resolve() if folder else DEFAULT_CASSETTES
+
+
+def default_speed() -> float:
+    """The pacing factor from GITHUB_MODELS_REPLAY_SPEED: 1 as recorded, 0 instant."""
+    return parse_speed(os.environ.get("GITHUB_MODELS_REPLAY_SPEED", "1"))
+
+
+def parse_speed(text: str) -> float:
+    """Read a pacing factor, with an error that says what is allowed."""
+    try:
+        speed = float(text)
+    except ValueError:
+        speed = -1.0
+    if not 0 <= speed <= 100:
+        raise ValueError(
+            f"GITHUB_MODELS_REPLAY_SPEED={text!r} is not a pacing factor: use 1 for the recorded pacing, "
+            "0 for instant answers, 0.5 for twice as fast."
+        )
+    return speed
+
+
+def _last_user_message(body: dict) -> str:
+    messages = body.get("messages")
+    if isinstance(messages, list):
+        for message in reversed(messages):
+            if isinstance(message, dict) and message.get("role") == "user":
+                content = message.get("content")
+                return content if isinstance(content, str) else json.dumps(content)
+    return "(none)"
+
+
+def miss_message(body: dict) -> str:
+    """What a learner reads when replay has no answer for their request."""
+    question = _last_user_message(body)
+    if len(question) > 80:
+        question = question[:77] + "..."
+    return (
+        f"No recording for this request (model {body.get('model', '(none)')!r}, last user message "
+        f"{question!r}). Replay answers only the requests the lessons make, exactly as written: re-run the "
+        "lesson's cell unchanged, or go live to ask anything (set GITHUB_MODELS_MODE=live with "
+        "GITHUB_TOKEN and GITHUB_MODELS_ENDPOINT), or record this request with GITHUB_MODELS_MODE=record."
+    )
+
+
+class ReplayHandler(BaseHTTPRequestHandler):
+    """Serves one connection; the server holds the cassette library and the pacing."""
+
+    protocol_version = "HTTP/1.1"
+    server_version = "replay"
+    sys_version = ""
+
+    def log_message(self, format: str, *args) -> None:
+        if self.server.verbose:
+            sys.stderr.write(f"{self.command} {self.path} -> {args[1] if len(args) > 1 else ''}\n")
+
+    def send_json(self, status: int, body: dict, headers: dict | None = None) -> None:
+        payload = json.dumps(body, ensure_ascii=False).encode("utf-8")
+        self.send_response(status)
+        self.send_headers(
+            {"content-type": "application/json", **{k.lower(): v for k, v in (headers or {}).items()}}
+        )
+        self.send_header("Content-Length", str(len(payload)))
+        if self.close_connection:
+            self.send_header("Connection", "close")
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def send_headers(self, headers: dict) -> None:
+        """Send recorded headers, leaving out those that describe the original connection."""
+        for name, value in headers.items():
+            if name.lower() not in HOP_BY_HOP:
+                self.send_header(name, value)
+
+    def send_error_json(self, status: int, code: str, message: str) -> None:
+        self.send_json(status, {"error": {"code": code, "message": message, "status": status}})
+
+    def do_POST(self) -> None:
+        route = route_of(self.path)
+        if route is None:
+            return self.unknown_route()
+        body = self.read_json_body()
+        if body is None:
+            return
+        cassette = self.server.library.find("POST", route, body)
+        if cassette is None:
+            return self.send_error_json(404, "no_recording", miss_message(body))
+        self.replay(cassette)
+
+    def read_json_body(self) -> dict | None:
+        """The request's JSON object, or None after answering 400, 411 or 413."""
+        length = self.headers.get("Content-Length")
+        if self.headers.get("Transfer-Encoding") or length is None or not length.isdigit():
+            self.close_connection = True
+            self.send_error_json(411, "length_required", "Send the JSON body with a Content-Length header.")
+            return None
+        if int(length) > MAX_BODY_BYTES:
+            self.close_connection = True
+            self.send_error_json(
+                413,
+                "request_too_large",
+                f"Request body over {MAX_BODY_BYTES} bytes; the replay server refuses it.",
+            )
+            return None
+        raw = self.rfile.read(int(length))
+        try:
+            body = json.loads(raw)
+        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            self.send_error_json(400, "invalid_json", f"The request body is not valid JSON: {error}.")
+            return None
+        if not isinstance(body, dict):
+            self.send_error_json(400, "invalid_json", "The request body must be a JSON object.")
+            return None
+        return body
+
+    def unknown_route(self) -> None:
+        self.close_connection = True
+        self.send_error_json(
+            404,
+            "not_found",
+            f"No route {self.command} {self.path.split('?', 1)[0]}. The replay server answers "
+            "POST <endpoint>/chat/completions (also under /v1, /inference and /models).",
+        )
+
+    do_GET = do_PUT = do_PATCH = do_DELETE = do_HEAD = unknown_route
+
+    def pause(self, milliseconds: float) -> None:
+        if self.server.speed and milliseconds > 0:
+            time.sleep(milliseconds * self.server.speed / 1000)
+
+    def replay(self, cassette: Cassette) -> None:
+        response = cassette.response
+        if not cassette.is_stream:
+            self.pause(response.get("elapsed_ms", 0))
+            return self.send_json(response["status"], response["body"], response.get("headers"))
+        self.send_response(response["status"])
+        self.send_headers(response.get("headers", {}))
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        for event in response["events"]:
+            self.pause(event.get("delay_ms", 0))
+            self.write_chunk(sse_line(event["data"]))
+        self.write_chunk(b"")
+
+    def write_chunk(self, data: bytes) -> None:
+        self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
+        self.wfile.flush()
+
+
+def sse_line(data: object) -> bytes:
+    """One server-sent event as the service framed it: ``data: <one-line JSON>`` and a blank line."""
+    text = data if isinstance(data, str) else json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return f"data: {text}\n\n".encode()
+
+
+class ReplayServer(ThreadingHTTPServer):
+    """A threaded HTTP server on loopback that answers from a cassette library."""
+
+    daemon_threads = True
+    block_on_close = False
+
+    def __init__(self, library: Library, port: int = 0, speed: float = 1.0, verbose: bool = False):
+        self.library, self.speed, self.verbose = library, speed, verbose
+        super().__init__(("127.0.0.1", port), ReplayHandler)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+    def handle_error(self, request, client_address) -> None:
+        error = sys.exc_info()[1]
+        if not isinstance(error, ConnectionError) and self.verbose:
+            super().handle_error(request, client_address)
+
+
+def start_in_thread(library: Library, speed: float) -> ReplayServer:
+    """Start a replay server on a free port in a daemon thread and return it."""
+    server = ReplayServer(library, speed=speed)
+    threading.Thread(target=server.serve_forever, name="replay-server", daemon=True).start()
+    return server

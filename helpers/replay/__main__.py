@@ -1,0 +1,50 @@
+"""Command line of the replay server: ``python -m helpers.replay [--port P] [--cassettes DIR] [--speed S]``.
+
+The first line on stdout is the server's URL; it serves until SIGTERM or Ctrl-C and exits 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+from pathlib import Path
+
+from helpers.cassettes import Library
+from helpers.replay import ReplayServer, default_cassettes, default_speed, parse_speed
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m helpers.replay",
+        description="Answer chat-completion requests from recorded cassettes.",
+    )
+    parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default 0: a free one)")
+    parser.add_argument(
+        "--cassettes",
+        type=Path,
+        help="cassette folder (default: GITHUB_MODELS_CASSETTES or the recordings shipped with the lessons)",
+    )
+    parser.add_argument(
+        "--speed", help="pacing factor: 1 as recorded, 0 instant (default: GITHUB_MODELS_REPLAY_SPEED or 1)"
+    )
+    args = parser.parse_args(argv)
+    try:
+        speed = parse_speed(args.speed) if args.speed is not None else default_speed()
+        library = Library.load(args.cassettes.resolve() if args.cassettes else default_cassettes())
+        server = ReplayServer(library, port=args.port, speed=speed, verbose=True)
+    except (ValueError, OSError) as error:
+        parser.exit(2, f"error: {error}\n")
+    print(server.url, flush=True)
+    signal.signal(signal.SIGTERM, lambda *_: threading.Thread(target=server.shutdown).start())
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    server.server_close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
