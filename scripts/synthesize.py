@@ -49,6 +49,18 @@ EXCHANGES = [
         "Cathedral of Notre-Dame.",
     },
     {
+        "name": "single-call-max-tokens",
+        "body": {
+            "messages": [SYSTEM, user("What is the capital of France?")],
+            "max_tokens": 10,
+            "model": "Phi-3-small-8k-instruct",
+            "temperature": 1.0,
+            "top_p": 1.0,
+        },
+        "answer": "The capital of France is Paris. It is the",
+        "finish_reason": "length",
+    },
+    {
         "name": "multi-turn",
         "body": {
             "messages": [
@@ -112,7 +124,7 @@ def envelope(name: str, obj: str) -> dict:
 def completion(exchange: dict, tokens: dict, pace: random.Random) -> dict:
     choice = {
         "content_filter_results": SAFE,
-        "finish_reason": "stop",
+        "finish_reason": exchange.get("finish_reason", "stop"),
         "index": 0,
         "message": {"content": exchange["answer"], "role": "assistant", "tool_calls": None},
     }
@@ -158,7 +170,7 @@ def stream(exchange: dict, tokens: dict, pace: random.Random) -> dict:
         {"delay_ms": round(pace.uniform(15, 45)), "data": delta({"content": piece})} for piece in pieces
     ]
     events += [
-        {"delay_ms": round(pace.uniform(10, 30)), "data": delta({}, "stop")},
+        {"delay_ms": round(pace.uniform(10, 30)), "data": delta({}, exchange.get("finish_reason", "stop"))},
         {"delay_ms": 2, "data": {**chunk, "choices": [], "usage": tokens}},
         {"delay_ms": 1, "data": "[DONE]"},
     ]

@@ -65,7 +65,7 @@ def miss_message(body: dict) -> str:
         f"No recording for this request (model {body.get('model', '(none)')!r}, last user message "
         f"{question!r}). Replay answers only the requests the lessons make, exactly as written: re-run the "
         "lesson's cell unchanged, or go live to ask anything (set GITHUB_MODELS_MODE=live with "
-        "GITHUB_TOKEN and GITHUB_MODELS_ENDPOINT), or record this request with GITHUB_MODELS_MODE=record."
+        "GITHUB_TOKEN and GITHUB_MODELS_ENDPOINT)."
     )
 
 

@@ -1,0 +1,37 @@
+# Every target installs what it needs first. Plain commands for people without make: see README.md.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+
+.PHONY: lab test lint bench notebooks cassettes clean
+
+lab: $(INSTALLED)  ## JupyterLab on the first lesson, offline (replay) unless GITHUB_MODELS_MODE says otherwise
+	GITHUB_MODELS_MODE=$${GITHUB_MODELS_MODE:-replay} $(BIN)/jupyter lab notebooks/01-single-call.ipynb
+
+test: lint  ## everything CI runs: lint, unit tests, nbval on every notebook, static checks
+	$(BIN)/python -m pytest
+
+lint: $(INSTALLED)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+bench: $(INSTALLED)  ## replay server and nbval timings beside floors measured in the same run
+	$(BIN)/python benchmarks/bench.py
+
+notebooks: $(INSTALLED)  ## re-run every lesson in replay mode and save its outputs
+	$(BIN)/python scripts/run_notebooks.py
+
+cassettes: $(INSTALLED)  ## rewrite the synthetic cassettes
+	$(BIN)/python scripts/synthesize.py
+
+$(INSTALLED): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10))' || \
+		{ echo "Python 3.10 or newer is needed; run make PYTHON=python3.12 (or another 3.10+ interpreter)."; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+clean:  ## remove the virtual environment
+	rm -rf $(VENV)
