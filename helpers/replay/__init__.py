@@ -73,6 +73,7 @@ class ReplayHandler(BaseHTTPRequestHandler):
     """Serves one connection; the server holds the cassette library and the pacing."""
 
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body go out at once, not 40 ms apart
     server_version = "replay"
     sys_version = ""
 
