@@ -67,12 +67,16 @@ class Cassette:
         return "events" in self.response
 
 
+def _broken(path: Path, problem: str) -> CassetteError:
+    return CassetteError(
+        f"Broken cassette {path.name}: {problem}. Fix or delete the file "
+        "(git checkout restores the shipped ones), or re-record it."
+    )
+
+
 def _require(condition: bool, path: Path, problem: str) -> None:
     if not condition:
-        raise CassetteError(
-            f"Broken cassette {path.name}: {problem}. Fix or delete the file "
-            "(git checkout restores the shipped ones), or re-record it."
-        )
+        raise _broken(path, problem)
 
 
 def _check_response(response: object, path: Path) -> None:
@@ -101,7 +105,7 @@ def load_cassette(path: Path) -> Cassette:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise CassetteError(f"Broken cassette {path.name}: not readable JSON ({error}).") from error
+        raise _broken(path, f"not readable JSON ({error})") from error
     _require(isinstance(data, dict), path, "the file must hold one JSON object")
     provenance, request = data.get("provenance"), data.get("request")
     _require(isinstance(provenance, dict), path, "'provenance' must be an object")
@@ -149,5 +153,9 @@ class Library:
         return {c.request["body"].get("model") for c in self.by_key.values()} - {None}
 
     @property
-    def kinds(self) -> set[str]:
-        return {c.provenance["kind"] for c in self.by_key.values()}
+    def provenance(self) -> str:
+        """Where the answers came from, in words; any synthetic answer is named as such."""
+        kinds = {c.provenance["kind"] for c in self.by_key.values()}
+        if kinds == {"recorded"}:
+            return "recorded responses"
+        return "synthetic recordings" if kinds == {"synthetic"} else "recorded and synthetic responses"

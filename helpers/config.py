@@ -33,13 +33,12 @@ class Settings:
     endpoint: str
     token: str = field(repr=False)
     model: str
-    synthetic: bool = False
+    answers_from: str = ""
 
     def describe(self) -> str:
         """The one setup line a lesson prints: mode and model, never a local URL or the key."""
         if self.mode == "replay":
-            kind = "synthetic recordings" if self.synthetic else "recorded responses"
-            return f"Mode: replay (local server, {kind}) · model {self.model}"
+            return f"Mode: replay (local server, {self.answers_from}) · model {self.model}"
         where = self.endpoint
         if self.endpoint == RETIRED_ENDPOINT:
             where += " (retired 2026-07-30: set GITHUB_MODELS_ENDPOINT)"
@@ -108,8 +107,7 @@ def _replay_settings(model: str) -> Settings:
             f"GITHUB_MODELS_MODEL={model!r} has no recordings to replay. Recorded models: "
             f"{', '.join(sorted(server.library.models))}. Unset GITHUB_MODELS_MODEL, or go live to use this model."
         )
-    synthetic = server.library.kinds == {"synthetic"}
-    return Settings("replay", server.url, REPLAY_TOKEN, model, synthetic)
+    return Settings("replay", server.url, REPLAY_TOKEN, model, server.library.provenance)
 
 
 def settings() -> Settings:

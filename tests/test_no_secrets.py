@@ -17,7 +17,7 @@ FINDINGS = {
     "home folder": re.compile(r"(/home/|/Users/|[A-Za-z]:\\Users\\)[\w.-]+"),
     "root's home": re.compile(r"(?<![\w.])/root/[\w.-]"),
     "temp folder": re.compile(r"(?<![\w.])(/tmp|/var/folders|/private/var)/[\w.-]"),
-    "installed package path": re.compile("site" + r"-packages|dist-packages"),
+    "installed package path": re.compile("(site|dist)" + r"-packages"),
     "loopback port in a notebook": re.compile(r"(127\.0\.0\.1|localhost):\d{2,5}"),
 }
 NOTEBOOK_ONLY = {"loopback port in a notebook"}

@@ -17,6 +17,7 @@ from pathlib import Path
 from helpers.cassettes import Cassette, Library, route_of
 
 MAX_BODY_BYTES = 1024 * 1024
+DRAIN_LIMIT_BYTES = 64 * 1024 * 1024  # bodies refused up to this size are read first, larger ones cut off
 HOP_BY_HOP = {"connection", "content-length", "transfer-encoding", "keep-alive", "date", "server"}
 DEFAULT_CASSETTES = Path(__file__).parent.parent / "cassettes"
 
@@ -122,7 +123,7 @@ class ReplayHandler(BaseHTTPRequestHandler):
             self.send_error_json(411, "length_required", "Send the JSON body with a Content-Length header.")
             return None
         if int(length) > MAX_BODY_BYTES:
-            self.close_connection = True
+            self.discard_body()
             self.send_error_json(
                 413,
                 "request_too_large",
@@ -131,7 +132,7 @@ class ReplayHandler(BaseHTTPRequestHandler):
             return None
         raw = self.rfile.read(int(length))
         try:
-            body = json.loads(raw)
+            body = json.loads(raw.decode("utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError) as error:
             self.send_error_json(400, "invalid_json", f"The request body is not valid JSON: {error}.")
             return None
@@ -140,8 +141,18 @@ class ReplayHandler(BaseHTTPRequestHandler):
             return None
         return body
 
+    def discard_body(self) -> None:
+        """Read and drop a body we will not use, so the client can finish sending and read our answer."""
+        length = self.headers.get("Content-Length", "")
+        remaining = int(length) if length.isdigit() and int(length) <= DRAIN_LIMIT_BYTES else -1
+        while remaining > 0:
+            chunk = self.rfile.read(min(remaining, 65536))
+            remaining = remaining - len(chunk) if chunk else -1
+        if remaining < 0:
+            self.close_connection = True
+
     def unknown_route(self) -> None:
-        self.close_connection = True
+        self.discard_body()
         self.send_error_json(
             404,
             "not_found",

@@ -36,8 +36,8 @@ def main(argv: list[str] | None = None) -> int:
         server = ReplayServer(library, port=args.port, speed=speed, verbose=True)
     except (ValueError, OSError) as error:
         parser.exit(2, f"error: {error}\n")
-    print(server.url, flush=True)
     signal.signal(signal.SIGTERM, lambda *_: threading.Thread(target=server.shutdown).start())
+    print(server.url, flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

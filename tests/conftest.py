@@ -1,0 +1,217 @@
+"""Shared fixtures: replay servers on loopback, raw HTTP requests, tmp cassettes and the seed samples.
+
+The root conftest.py puts every test, and every nbval kernel, in replay mode at speed 0.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from azure.ai.inference import ChatCompletionsClient
+from azure.ai.inference.models import AssistantMessage, SystemMessage, UserMessage
+from azure.core.credentials import AzureKeyCredential
+
+from helpers.cassettes import Library
+from helpers.replay import DEFAULT_CASSETTES, start_in_thread
+
+ROOT = Path(__file__).resolve().parent.parent
+MODEL = "Phi-3-small-8k-instruct"
+SYSTEM = "You are a helpful assistant."
+FRANCE = "What is the capital of France?"
+EXERCISE = "Give me 5 good reasons why I should exercise every day."
+
+
+def seed_request(name: str) -> dict:
+    """The keyword arguments of ``client.complete`` in the seed sample that the cassette `name` answers."""
+    if name == "single-call":
+        messages = [SystemMessage(SYSTEM), UserMessage(FRANCE)]
+        return dict(messages=messages, temperature=1.0, max_tokens=1000, top_p=1.0, model=MODEL)
+    if name == "multi-turn":
+        messages = [
+            SystemMessage(SYSTEM),
+            UserMessage(FRANCE),
+            AssistantMessage("The capital of France is Paris."),
+            UserMessage("What about Spain?"),
+        ]
+        return dict(messages=messages, model=MODEL)
+    assert name == "streaming-exercise"
+    return dict(messages=[SystemMessage(SYSTEM), UserMessage(EXERCISE)], stream=True, model=MODEL)
+
+
+@dataclass
+class Answer:
+    """What a chat completion says, from a cassette file or from the SDK."""
+
+    content: str
+    finish_reason: str
+    usage: dict
+
+
+def answer_in(cassette: dict) -> Answer:
+    """The answer a cassette file holds (streamed pieces joined)."""
+    response = cassette["response"]
+    if "events" not in response:
+        choice = response["body"]["choices"][0]
+        return Answer(choice["message"]["content"], choice["finish_reason"], response["body"]["usage"])
+    chunks = [event["data"] for event in response["events"] if isinstance(event["data"], dict)]
+    choices = [chunk["choices"][0] for chunk in chunks if chunk["choices"]]
+    return Answer(
+        "".join(choice["delta"].get("content") or "" for choice in choices),
+        [choice["finish_reason"] for choice in choices if choice.get("finish_reason")][-1],
+        [chunk["usage"] for chunk in chunks if chunk.get("usage")][-1],
+    )
+
+
+def ask(client: ChatCompletionsClient, name: str) -> tuple[Answer, list]:
+    """Make seed sample `name` through the SDK; the answer and, for a stream, every update the SDK yields."""
+    response = client.complete(**seed_request(name))
+    if name != "streaming-exercise":
+        choice = response.choices[0]
+        return Answer(choice.message.content, choice.finish_reason, dict(response.usage)), []
+    updates = list(response)
+    choices = [update.choices[0] for update in updates if update.choices]
+    usage = [dict(update.usage) for update in updates if update.usage]
+    finish = [choice.finish_reason for choice in choices if choice.finish_reason]
+    content = "".join(choice.delta.content or "" for choice in choices)
+    return Answer(content, finish[-1] if finish else None, usage[-1] if usage else None), updates
+
+
+@pytest.fixture
+def model() -> str:
+    """The seed samples' model, the lessons' default."""
+    return MODEL
+
+
+@pytest.fixture
+def root() -> Path:
+    """The project folder."""
+    return ROOT
+
+
+@pytest.fixture
+def shipped() -> dict[str, dict]:
+    """The shipped cassette files, freshly read (tests may change their copy)."""
+    return {path.stem: json.loads(path.read_text("utf-8")) for path in DEFAULT_CASSETTES.glob("*.json")}
+
+
+@pytest.fixture
+def expected(shipped):
+    """The answer the shipped cassette `name` holds."""
+    return lambda name: answer_in(shipped[name])
+
+
+@pytest.fixture
+def ask_sdk():
+    return ask
+
+
+@pytest.fixture
+def sdk():
+    """A ChatCompletionsClient built as the seed builds it, for a replay URL."""
+    return lambda url: ChatCompletionsClient(endpoint=url, credential=AzureKeyCredential("replay-test-key"))
+
+
+@pytest.fixture
+def serve():
+    """Start replay servers (cassette folder, speed) in threads; all are shut down after the test."""
+    servers = []
+
+    def start(folder: Path = DEFAULT_CASSETTES, speed: float = 0.0):
+        servers.append(start_in_thread(Library.load(folder), speed))
+        return servers[-1]
+
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def shipped_server():
+    """One replay server on the shipped cassettes at speed 0, shared by the whole run."""
+    server = start_in_thread(Library.load(DEFAULT_CASSETTES), 0)
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+@dataclass
+class Reply:
+    status: int
+    headers: dict
+    body: bytes
+
+    def json(self):
+        return json.loads(self.body)
+
+
+def send(url: str, path: str, body=b"", *, method="POST", headers=None, length=True) -> Reply:
+    """One raw HTTP request with http.client; a dict body is sent as JSON, bytes as they are."""
+    if isinstance(body, dict | list):
+        body = json.dumps(body).encode()
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    try:
+        connection.putrequest(method, path, skip_accept_encoding=True)
+        for name, value in {"Content-Type": "application/json", **(headers or {})}.items():
+            connection.putheader(name, value)
+        if length:
+            connection.putheader("Content-Length", str(len(body)))
+        connection.endheaders(body if body else None)
+        response = connection.getresponse()
+        return Reply(response.status, {k.lower(): v for k, v in response.getheaders()}, response.read())
+    finally:
+        connection.close()
+
+
+@pytest.fixture
+def post():
+    return send
+
+
+@pytest.fixture
+def replay_env(monkeypatch):
+    """Replay at speed 0 with every other setting unset; returns monkeypatch to change them."""
+    for name in ("GITHUB_MODELS_ENDPOINT", "GITHUB_MODELS_MODEL", "GITHUB_MODELS_CASSETTES", "GITHUB_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("GITHUB_MODELS_MODE", "replay")
+    monkeypatch.setenv("GITHUB_MODELS_REPLAY_SPEED", "0")
+    return monkeypatch
+
+
+@pytest.fixture
+def planted_token() -> str:
+    """A key-like value made at run time, to check that it never shows."""
+    return "planted-" + os.urandom(12).hex()
+
+
+@pytest.fixture
+def cassette_dir(tmp_path) -> Path:
+    folder = tmp_path / "cassettes"
+    folder.mkdir()
+    return folder
+
+
+@pytest.fixture
+def write_cassette(cassette_dir):
+    """Write a cassette file into cassette_dir: a small one asking `name`, or the given data or text."""
+
+    def write(name: str, data: dict | None = None, *, text=None, response=None, kind="synthetic") -> Path:
+        if data is None:
+            body = {"messages": [{"role": "user", "content": name}], "model": MODEL}
+            data = {
+                "provenance": {"kind": kind},
+                "request": {"method": "POST", "route": "/chat/completions", "body": body},
+                "response": response or {"status": 200, "headers": {}, "body": {"answer": name}},
+            }
+        path = cassette_dir / f"{name}.json"
+        path.write_text(text if text is not None else json.dumps(data, indent=2), encoding="utf-8")
+        return path
+
+    return write

@@ -1,0 +1,107 @@
+"""``python -m helpers.replay`` as a real subprocess: its URL line, its answers, its exit codes."""
+
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+
+import pytest
+
+from helpers.replay import DEFAULT_CASSETTES
+
+pytestmark = pytest.mark.timeout(60)
+COMMAND = [sys.executable, "-m", "helpers.replay"]
+
+
+def environment(root, **settings):
+    env = {k: v for k, v in os.environ.items() if k not in ("GITHUB_MODELS_CASSETTES", "PYTHONPATH")}
+    return {**env, "PYTHONPATH": str(root), **settings}
+
+
+@pytest.fixture
+def cli(root):
+    """Start the command line; returns (process, its first stdout line)."""
+    processes = []
+
+    def start(*args, cwd=root, **settings):
+        process = subprocess.Popen(
+            [*COMMAND, "--port", "0", *args],
+            cwd=cwd,
+            env=environment(root, **settings),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        processes.append(process)
+        return process, process.stdout.readline()
+
+    yield start
+    for process in processes:
+        if process.poll() is None:
+            process.kill()
+        process.communicate()
+
+
+@pytest.fixture
+def run(root):
+    """Run the command line to its end (for the failures that stop it at start)."""
+    return lambda *args, **settings: subprocess.run(
+        [*COMMAND, *args],
+        cwd=root,
+        env=environment(root, **settings),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_prints_its_url_answers_and_exits_0_when_stopped(cli, post, shipped, stop):
+    process, line = cli("--speed", "0")
+    assert re.fullmatch(r"http://127\.0\.0\.1:[1-9]\d*\n", line)
+    recorded = shipped["single-call"]
+    reply = post(line.strip(), "/chat/completions", recorded["request"]["body"])
+    assert reply.status == 200 and reply.json() == recorded["response"]["body"]
+    process.send_signal(stop)
+    assert process.wait(30) == 0
+    out, err = process.communicate()
+    assert out == ""
+    assert "Traceback" not in err
+
+
+def test_serves_the_folder_given_by_environment_relative_to_the_working_directory(
+    cli, post, shipped, write_cassette, tmp_path
+):
+    body = json.loads(write_cassette("only-here").read_text("utf-8"))["request"]["body"]
+    process, line = cli(cwd=tmp_path, GITHUB_MODELS_CASSETTES="cassettes", GITHUB_MODELS_REPLAY_SPEED="0")
+    assert post(line.strip(), "/v1/chat/completions", body).json() == {"answer": "only-here"}
+    assert post(line.strip(), "/chat/completions", shipped["single-call"]["request"]["body"]).status == 404
+    process.terminate()
+    assert process.wait(30) == 0
+
+
+def test_a_folder_with_a_broken_cassette_stops_it_with_exit_2(run, cassette_dir, write_cassette):
+    shutil.copytree(DEFAULT_CASSETTES, cassette_dir, dirs_exist_ok=True)
+    write_cassette("zz-broken", text="{")
+    result = run("--cassettes", str(cassette_dir), "--speed", "0")
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert "zz-broken.json" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_missing_cassette_folder_stops_it_with_exit_2(run, tmp_path):
+    result = run("--cassettes", str(tmp_path / "nowhere"))
+    assert result.returncode == 2
+    assert "nowhere" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "settings"), [(["--speed", "fast"], {}), ([], {"GITHUB_MODELS_REPLAY_SPEED": "-1"})]
+)
+def test_a_bad_speed_stops_it_with_exit_2(run, args, settings):
+    result = run(*args, **settings)
+    assert result.returncode == 2
+    assert "GITHUB_MODELS_REPLAY_SPEED" in result.stderr and "Traceback" not in result.stderr
