@@ -105,3 +105,26 @@ def test_a_bad_speed_stops_it_with_exit_2(run, args, settings):
     result = run(*args, **settings)
     assert result.returncode == 2
     assert "GITHUB_MODELS_REPLAY_SPEED" in result.stderr and "Traceback" not in result.stderr
+
+
+SEED_SAMPLES = {
+    "single_call.py": "single-call",
+    "multi_turn.py": "multi-turn",
+    "streaming.py": "streaming-exercise",
+}
+
+
+@pytest.mark.parametrize("sample", SEED_SAMPLES)
+def test_the_seed_samples_unchanged_but_for_endpoint_get_their_answers(cli, root, tmp_path, expected, sample):
+    """The quick start's Python samples, verbatim in tests/seed_samples/, run against the command line."""
+    _, line = cli("--speed", "0")
+    source = (root / "tests" / "seed_samples" / sample).read_text()
+    assert source.count('"https://models.inference.ai.azure.com"') == 1
+    script = tmp_path / sample
+    script.write_text(source.replace("https://models.inference.ai.azure.com", line.strip()))
+    env = {**os.environ, "GITHUB_TOKEN": "seed-sample-key"}
+    result = subprocess.run(
+        [sys.executable, str(script)], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.rstrip("\n") == expected(SEED_SAMPLES[sample]).content
