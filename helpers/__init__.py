@@ -1,9 +1,11 @@
-"""Helpers for the Phi-3 lessons: settings, a client factory and a local replay server.
+"""Helpers for the Phi-3 lessons: settings, a client factory, a replay server and display helpers.
 
 Importing this package has no side effects; ``settings()`` does the work when a lesson calls it.
 """
 
 from helpers.clients import client
 from helpers.config import Settings, SettingsError, settings
+from helpers.diagnose import check, explain
+from helpers.display import print_stream
 
-__all__ = ["Settings", "SettingsError", "client", "settings"]
+__all__ = ["Settings", "SettingsError", "check", "client", "explain", "print_stream", "settings"]

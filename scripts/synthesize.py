@@ -34,65 +34,120 @@ def assistant(content: str) -> dict:
     return {"role": "assistant", "content": content}
 
 
+MODEL = "Phi-3-small-8k-instruct"
+PARIS = "The capital of France is Paris."
+MADRID = (
+    "The capital of Spain is Madrid. Like Paris in France, it is the country's largest city "
+    "and the seat of its government and royal family."
+)
+EXERCISE = (
+    "Here are five good reasons to exercise every day:\n\n"
+    "1. **Better heart health**: Regular activity strengthens your heart, lowers blood pressure and "
+    "improves circulation, reducing the risk of heart disease and stroke.\n\n"
+    "2. **A brighter mood**: Exercise releases endorphins and lowers stress hormones, which can ease "
+    "anxiety and symptoms of depression.\n\n"
+    "3. **More energy**: Moving every day improves your stamina, so everyday tasks feel easier and you "
+    "tire less quickly.\n\n"
+    "4. **Better sleep**: People who are active tend to fall asleep faster and sleep more deeply.\n\n"
+    "5. **A healthy weight and strong body**: Daily exercise burns calories, builds muscle and keeps "
+    "your bones and joints strong as you age.\n\n"
+    "Even 30 minutes of brisk walking counts, so start small and find an activity you enjoy!"
+)
+TRAVEL_GUIDE = {
+    "role": "system",
+    "content": "You are a concise travel guide. Answer in at most two sentences.",
+}
+LISBON = [
+    (
+        "I have one day in Lisbon. What should I see?",
+        "Start in Alfama and ride historic tram 28 up to São Jorge Castle for the views, then head to Belém "
+        "for the Jerónimos Monastery and a pastel de nata. End the day at sunset on the Miradouro de Santa Catarina.",
+    ),
+    (
+        "Which of those is best if it rains?",
+        "The Jerónimos Monastery is your best bet on a rainy day, since you can spend a good hour indoors in "
+        "its church and cloister. The nearby MAAT museum is another dry option.",
+    ),
+    (
+        "How do I get there from the city centre?",
+        "Take tram 15E from Praça da Figueira or Praça do Comércio to the Mosteiro dos Jerónimos stop; the ride "
+        "takes about 30 minutes. The train from Cais do Sodré to Belém is quicker if the tram is full.",
+    ),
+]
+
+
+def exchange(name: str, messages: list, answer: str, finish_reason: str = "stop", **params) -> dict:
+    """One request the lessons make, with the answer its cassette replays."""
+    stream = {"stream": params.pop("stream")} if "stream" in params else {}
+    body = {
+        "messages": messages,
+        **stream,
+        **dict(sorted({"model": MODEL, **params}.items())),
+    }  # the SDK's order
+    return {"name": name, "body": body, "answer": answer, "finish_reason": finish_reason}
+
+
+def conversation(name: str, system: dict, turns: list) -> list:
+    """The exchanges of a chat whose history grows: each turn sends every earlier question and answer."""
+    history, exchanges = [system], []
+    for number, (question, answer) in enumerate(turns, 1):
+        history = [*history, user(question)]
+        exchanges.append(exchange(f"{name}-{number}", history, answer))
+        history = [*history, assistant(answer)]
+    return exchanges
+
+
+SAMPLING = {"temperature": 1.0, "max_tokens": 1000, "top_p": 1.0}
 EXCHANGES = [
-    {
-        "name": "single-call",
-        "body": {
-            "messages": [SYSTEM, user("What is the capital of France?")],
-            "max_tokens": 1000,
-            "model": "Phi-3-small-8k-instruct",
-            "temperature": 1.0,
-            "top_p": 1.0,
-        },
-        "answer": "The capital of France is Paris. It is the country's largest city and its political, "
-        "economic and cultural centre, known for landmarks such as the Eiffel Tower, the Louvre and the "
-        "Cathedral of Notre-Dame.",
-    },
-    {
-        "name": "single-call-max-tokens",
-        "body": {
-            "messages": [SYSTEM, user("What is the capital of France?")],
-            "max_tokens": 10,
-            "model": "Phi-3-small-8k-instruct",
-            "temperature": 1.0,
-            "top_p": 1.0,
-        },
-        "answer": "The capital of France is Paris. It is the",
-        "finish_reason": "length",
-    },
-    {
-        "name": "multi-turn",
-        "body": {
-            "messages": [
-                SYSTEM,
-                user("What is the capital of France?"),
-                assistant("The capital of France is Paris."),
-                user("What about Spain?"),
-            ],
-            "model": "Phi-3-small-8k-instruct",
-        },
-        "answer": "The capital of Spain is Madrid. Like Paris in France, it is the country's largest city "
-        "and the seat of its government and royal family.",
-    },
-    {
-        "name": "streaming-exercise",
-        "body": {
-            "messages": [SYSTEM, user("Give me 5 good reasons why I should exercise every day.")],
-            "stream": True,
-            "model": "Phi-3-small-8k-instruct",
-        },
-        "answer": "Here are five good reasons to exercise every day:\n\n"
-        "1. **Better heart health**: Regular activity strengthens your heart, lowers blood pressure and "
-        "improves circulation, reducing the risk of heart disease and stroke.\n\n"
-        "2. **A brighter mood**: Exercise releases endorphins and lowers stress hormones, which can ease "
-        "anxiety and symptoms of depression.\n\n"
-        "3. **More energy**: Moving every day improves your stamina, so everyday tasks feel easier and you "
-        "tire less quickly.\n\n"
-        "4. **Better sleep**: People who are active tend to fall asleep faster and sleep more deeply.\n\n"
-        "5. **A healthy weight and strong body**: Daily exercise burns calories, builds muscle and keeps "
-        "your bones and joints strong as you age.\n\n"
-        "Even 30 minutes of brisk walking counts, so start small and find an activity you enjoy!",
-    },
+    exchange("check", [user("Reply with the single word OK.")], "OK", max_tokens=5),
+    exchange(
+        "single-call",
+        [SYSTEM, user("What is the capital of France?")],
+        PARIS + " It is the country's "
+        "largest city and its political, economic and cultural centre, known for landmarks such as the "
+        "Eiffel Tower, the Louvre and the Cathedral of Notre-Dame.",
+        **SAMPLING,
+    ),
+    exchange(
+        "single-call-max-tokens",
+        [SYSTEM, user("What is the capital of France?")],
+        PARIS + " It is the",
+        "length",
+        **{**SAMPLING, "max_tokens": 10},
+    ),
+    exchange("capital-of-france", [SYSTEM, user("What is the capital of France?")], PARIS),
+    exchange(
+        "multi-turn",
+        [SYSTEM, user("What is the capital of France?"), assistant(PARIS), user("What about Spain?")],
+        MADRID,
+    ),
+    exchange(
+        "no-history",
+        [SYSTEM, user("What about Spain?")],
+        "Could you tell me a little more about what "
+        "you would like to know about Spain? For example its capital, history, food or places to visit: "
+        "I'm happy to help.",
+    ),
+    exchange(
+        "which-is-bigger",
+        [
+            SYSTEM,
+            user("What is the capital of France?"),
+            assistant(PARIS),
+            user("What about Spain?"),
+            assistant(MADRID),
+            user("Which of the two cities has more people?"),
+        ],
+        "Madrid has more people within its city limits: about 3.3 million, against about 2.1 million in "
+        "Paris. The Paris metropolitan area, however, is much larger, with over 12 million inhabitants.",
+    ),
+    *conversation("lisbon", TRAVEL_GUIDE, LISBON),
+    exchange(
+        "streaming-exercise",
+        [SYSTEM, user("Give me 5 good reasons why I should exercise every day.")],
+        EXERCISE,
+        stream=True,
+    ),
 ]
 
 
@@ -124,7 +179,7 @@ def envelope(name: str, obj: str) -> dict:
 def completion(exchange: dict, tokens: dict, pace: random.Random) -> dict:
     choice = {
         "content_filter_results": SAFE,
-        "finish_reason": exchange.get("finish_reason", "stop"),
+        "finish_reason": exchange["finish_reason"],
         "index": 0,
         "message": {"content": exchange["answer"], "role": "assistant", "tool_calls": None},
     }
@@ -170,7 +225,7 @@ def stream(exchange: dict, tokens: dict, pace: random.Random) -> dict:
         {"delay_ms": round(pace.uniform(15, 45)), "data": delta({"content": piece})} for piece in pieces
     ]
     events += [
-        {"delay_ms": round(pace.uniform(10, 30)), "data": delta({}, exchange.get("finish_reason", "stop"))},
+        {"delay_ms": round(pace.uniform(10, 30)), "data": delta({}, exchange["finish_reason"])},
         {"delay_ms": 2, "data": {**chunk, "choices": [], "usage": tokens}},
         {"delay_ms": 1, "data": "[DONE]"},
     ]
