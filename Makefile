@@ -20,7 +20,8 @@ lint: $(INSTALLED)
 bench: $(INSTALLED)  ## replay server and nbval timings beside floors measured in the same run
 	$(BIN)/python benchmarks/bench.py
 
-notebooks: $(INSTALLED)  ## re-run every lesson in replay mode and save its outputs
+notebooks: $(INSTALLED)  ## regenerate navigation, re-run every lesson in replay mode and save its outputs
+	$(BIN)/python scripts/navigation.py
 	$(BIN)/python scripts/run_notebooks.py
 
 cassettes: $(INSTALLED)  ## rewrite the synthetic cassettes

@@ -8,7 +8,7 @@ import json
 import sys
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from helpers.cassettes import load_cassette
+from helpers.cassette import load_cassette
 from helpers.replay import DEFAULT_CASSETTES, sse_line
 
 SINGLE = load_cassette(DEFAULT_CASSETTES / "single-call.json")

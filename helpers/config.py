@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from helpers.cassettes import Library
+from helpers.cassette import Library
 from helpers.replay import ReplayServer, default_cassettes, default_speed, start_in_thread
 
 MODES = ("replay", "live", "record")

@@ -143,6 +143,12 @@ EXCHANGES = [
     ),
     *conversation("lisbon", TRAVEL_GUIDE, LISBON),
     exchange(
+        "primary-colours",
+        [SYSTEM, user("Name the three primary colours.")],
+        "The three primary colours of traditional colour theory are red, yellow and blue.",
+        stream=True,
+    ),
+    exchange(
         "streaming-exercise",
         [SYSTEM, user("Give me 5 good reasons why I should exercise every day.")],
         EXERCISE,

@@ -17,7 +17,7 @@ from azure.ai.inference import ChatCompletionsClient
 from azure.ai.inference.models import AssistantMessage, SystemMessage, UserMessage
 from azure.core.credentials import AzureKeyCredential
 
-from helpers.cassettes import Library
+from helpers.cassette import Library
 from helpers.replay import DEFAULT_CASSETTES, start_in_thread
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from helpers.cassettes import CassetteError, Library
+from helpers.cassette import CassetteError, Library
 from helpers.replay import DEFAULT_CASSETTES
 
 WHAT_TO_DO = ("fix", "delete", "re-record", "restore")

@@ -14,7 +14,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from helpers.cassettes import Cassette, Library, route_of
+from helpers.cassette import Cassette, Library, route_of
 
 MAX_BODY_BYTES = 1024 * 1024
 DRAIN_LIMIT_BYTES = 64 * 1024 * 1024  # bodies refused up to this size are read first, larger ones cut off

@@ -11,7 +11,7 @@ import sys
 import threading
 from pathlib import Path
 
-from helpers.cassettes import Library
+from helpers.cassette import Library
 from helpers.replay import ReplayServer, default_cassettes, default_speed, parse_speed
 
 
