@@ -5,7 +5,8 @@ Importing this package has no side effects; ``settings()`` does the work when a 
 
 from helpers.clients import client
 from helpers.config import Settings, SettingsError, settings
-from helpers.diagnose import check, explain
 from helpers.display import print_stream
+from helpers.endpoint_check import check
+from helpers.explain import explain
 
 __all__ = ["Settings", "SettingsError", "check", "client", "explain", "print_stream", "settings"]

@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from helpers.cassette import Library
+from helpers.explain import explain_in_notebook
 from helpers.replay import ReplayServer, default_cassettes, default_speed, start_in_thread
 
 MODES = ("replay", "live", "record")
@@ -113,7 +114,8 @@ def _replay_settings(model: str) -> Settings:
 def settings() -> Settings:
     """Read the environment and return where requests go; notebook 01 introduces it.
 
-    In replay mode (the default) this starts the local replay server once per kernel.
+    In replay mode (the default) this starts the local replay server once per kernel. In IPython it also
+    makes failed requests explain themselves under their traceback.
     """
     mode = _mode()
     model = _env("GITHUB_MODELS_MODEL", DEFAULT_MODEL)
@@ -126,5 +128,6 @@ def settings() -> Settings:
         )
     else:
         cfg = Settings(mode, _endpoint(), _token(mode), model)
+    explain_in_notebook(cfg)
     print(cfg.describe())
     return cfg

@@ -1,24 +1,16 @@
-"""Failures explained in a learner's words, and a check that the configured endpoint answers."""
+"""Failures explained in a learner's words, wherever they surface: a helper's output or any cell's traceback."""
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from azure.ai.inference.models import UserMessage
 from azure.core.exceptions import HttpResponseError, ServiceRequestError, ServiceResponseError
 
-from helpers.clients import RetryAfterTooLong, client
-from helpers.config import Settings, settings
-
 OFFLINE = "set GITHUB_MODELS_MODE=replay to continue offline"
-CHECK_QUESTION = "Reply with the single word OK."
+EXPLAINED = (HttpResponseError, ServiceRequestError, ServiceResponseError)
 
 
-def _code(error: HttpResponseError) -> str:
-    return getattr(error.error, "code", None) or ""
-
-
-def explain(error: Exception, cfg: Settings) -> str | None:
+def explain(error: BaseException, cfg) -> str | None:
     """What went wrong and what to do next, for the failures learners meet; None for anything else."""
     host = urlsplit(cfg.endpoint).netloc
     if isinstance(error, ServiceRequestError | ServiceResponseError):
@@ -26,10 +18,10 @@ def explain(error: Exception, cfg: Settings) -> str | None:
             f"Cannot reach {host}: the host does not answer ({type(error).__name__}). Check "
             f"GITHUB_MODELS_ENDPOINT and your network, or {OFFLINE}."
         )
-    if not isinstance(error, HttpResponseError) or isinstance(error, RetryAfterTooLong):
+    if not isinstance(error, HttpResponseError):
         return None
-    status = error.status_code
-    if _code(error) == "no_recording":
+    code, status = getattr(error.error, "code", None), error.status_code
+    if code == "no_recording":
         return error.error.message
     if status in (401, 403):
         return (
@@ -49,16 +41,20 @@ def explain(error: Exception, cfg: Settings) -> str | None:
     return None
 
 
-def check(cfg: Settings | None = None) -> None:
-    """Ask the configured endpoint for a one-word answer and say whether it works; notebook 00 introduces it."""
-    cfg = cfg or settings()
+def explain_in_notebook(cfg) -> None:
+    """In IPython, add the explanation under the traceback of any failed request, even a direct SDK call."""
     try:
-        with client(cfg) as chat:
-            response = chat.complete(
-                messages=[UserMessage(content=CHECK_QUESTION)], model=cfg.model, max_tokens=5
-            )
-    except (HttpResponseError, ServiceRequestError, ServiceResponseError) as error:
-        print(f"✗ {explain(error, cfg) or error}")
+        from IPython import get_ipython
+    except ImportError:
         return
-    answer = (response.choices[0].message.content or "").strip()
-    print(f"✓ The endpoint answers: {response.model or cfg.model} said {answer!r}.")
+    shell = get_ipython()
+    if shell is None:
+        return
+
+    def show(shell, etype, evalue, tb, tb_offset=None):
+        shell.showtraceback((etype, evalue, tb), tb_offset=tb_offset)
+        advice = explain(evalue, cfg)
+        if advice:
+            print(f"What to do: {advice}")
+
+    shell.set_custom_exc(EXPLAINED, show)
