@@ -5,10 +5,11 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 LAB_ARGS ?= $(if $(filter 0,$(shell id -u)),--allow-root)  # Jupyter refuses root (containers) without it
 
-.PHONY: lab test lint bench notebooks cassettes clean
+RECORD_INTO ?= recordings
+.PHONY: lab test lint bench notebooks record cassettes clean
 
 lab: $(INSTALLED)  ## JupyterLab on the first lesson, offline (replay) unless GITHUB_MODELS_MODE says otherwise
-	GITHUB_MODELS_MODE=$${GITHUB_MODELS_MODE:-replay} $(BIN)/jupyter lab --ServerApp.root_dir=. $(LAB_ARGS) notebooks/01-single-call.ipynb
+	GITHUB_MODELS_MODE=$${GITHUB_MODELS_MODE:-replay} $(BIN)/jupyter lab --ServerApp.root_dir=. $(LAB_ARGS) notebooks/00-setup.ipynb
 
 test: lint  ## everything CI runs: lint, unit tests, nbval on every notebook, static checks
 	$(BIN)/python -m pytest
@@ -23,6 +24,9 @@ bench: $(INSTALLED)  ## replay server and nbval timings beside floors measured i
 notebooks: $(INSTALLED)  ## regenerate navigation, re-run every lesson in replay mode and save its outputs
 	$(BIN)/python scripts/navigation.py
 	$(BIN)/python scripts/run_notebooks.py
+
+record: $(INSTALLED)  ## re-record every lesson live (GITHUB_TOKEN, GITHUB_MODELS_ENDPOINT) into $(RECORD_INTO)/
+	$(BIN)/python scripts/run_notebooks.py --record $(RECORD_INTO)
 
 cassettes: $(INSTALLED)  ## rewrite the synthetic cassettes
 	$(BIN)/python scripts/synthesize.py

@@ -18,7 +18,7 @@ DEFAULT_MODEL = "Phi-3-small-8k-instruct"
 REPLAY_TOKEN = "replay-mode-needs-no-token"
 ALWAYS_SET_IN_CI = "Actions and Codespaces set GITHUB_TOKEN themselves"
 
-_servers: dict[Path, ReplayServer] = {}
+_servers: dict[tuple[Path, str | None], ReplayServer] = {}
 _servers_lock = threading.Lock()
 
 
@@ -35,15 +35,17 @@ class Settings:
     token: str = field(repr=False)
     model: str
     answers_from: str = ""
+    upstream: str = ""
 
     def describe(self) -> str:
         """The one setup line a lesson prints: mode and model, never a local URL or the key."""
         if self.mode == "replay":
             return f"Mode: replay (local server, {self.answers_from}) · model {self.model}"
-        where = self.endpoint
-        if self.endpoint == RETIRED_ENDPOINT:
+        where = self.upstream or self.endpoint
+        if where == RETIRED_ENDPOINT:
             where += " (retired 2026-07-30: set GITHUB_MODELS_ENDPOINT)"
-        return f"Mode: {self.mode} · endpoint {where} · model {self.model}"
+        saving = f" · {self.answers_from}" if self.mode == "record" else ""
+        return f"Mode: {self.mode} · endpoint {where}{saving} · model {self.model}"
 
 
 def _env(name: str, default: str = "") -> str:
@@ -60,8 +62,9 @@ def _mode() -> str:
     return mode
 
 
-def _endpoint() -> str:
-    endpoint = _env("GITHUB_MODELS_ENDPOINT", RETIRED_ENDPOINT).rstrip("/")
+def validated_endpoint(url: str, source: str = "GITHUB_MODELS_ENDPOINT") -> str:
+    """The base URL of a live service, or an error naming where it came from and what a good one looks like."""
+    endpoint = url.strip().rstrip("/")
     parts = urlsplit(endpoint)
     problem = None
     if parts.scheme not in ("http", "https") or not parts.hostname or " " in endpoint:
@@ -72,7 +75,7 @@ def _endpoint() -> str:
         problem = "includes the route: the SDK adds /chat/completions itself"
     if problem:
         raise SettingsError(
-            f"GITHUB_MODELS_ENDPOINT={endpoint!r} {problem}. Set it to the base URL of a compatible service, "
+            f"{source}={endpoint!r} {problem}. Set it to the base URL of a compatible service, "
             "for example https://models.github.ai/inference or https://<resource>.services.ai.azure.com/models."
         )
     return endpoint
@@ -88,19 +91,22 @@ def _token(mode: str) -> str:
     return token
 
 
-def _replay_server() -> ReplayServer:
+def _local_server(upstream: str | None = None) -> ReplayServer:
+    """This kernel's replay server for the cassette folder (a recorder, given an upstream), started once."""
     folder, speed = default_cassettes(), default_speed()
     with _servers_lock:
-        server = _servers.get(folder)
+        server = _servers.get((folder, upstream))
         if server is None:
-            server = _servers[folder] = start_in_thread(Library.load(folder), speed)
+            if upstream:
+                folder.mkdir(parents=True, exist_ok=True)
+            server = _servers[folder, upstream] = start_in_thread(Library.load(folder), speed, upstream)
         server.speed = speed
         return server
 
 
 def _replay_settings(model: str) -> Settings:
     try:
-        server = _replay_server()
+        server = _local_server()
     except ValueError as error:
         raise SettingsError(str(error)) from None
     if model not in server.library.models:
@@ -121,13 +127,17 @@ def settings() -> Settings:
     model = _env("GITHUB_MODELS_MODEL", DEFAULT_MODEL)
     if mode == "replay":
         cfg = _replay_settings(model)
-    elif mode == "record":
-        raise SettingsError(
-            "GITHUB_MODELS_MODE=record is not available in this version yet. Use live to call your endpoint "
-            "directly, or replay (the default) to continue offline."
-        )
     else:
-        cfg = Settings(mode, _endpoint(), _token(mode), model)
+        endpoint, token = validated_endpoint(_env("GITHUB_MODELS_ENDPOINT", RETIRED_ENDPOINT)), _token(mode)
+        cfg = Settings(mode, endpoint, token, model)
+        if mode == "record":
+            try:
+                recorder = _local_server(upstream=endpoint)
+            except (ValueError, OSError) as error:
+                raise SettingsError(f"Record mode cannot use its cassette folder: {error}") from None
+            cfg = Settings(
+                mode, recorder.url, token, model, f"saving to {recorder.library.folder.name}/", endpoint
+            )
     explain_in_notebook(cfg)
     print(cfg.describe())
     return cfg

@@ -1,4 +1,6 @@
-"""Re-run lessons in replay mode and save their outputs: ``python scripts/run_notebooks.py [NOTEBOOK ...]``.
+"""Run the lessons: ``python scripts/run_notebooks.py [NOTEBOOK ...]`` refreshes their committed outputs in
+replay mode; ``python scripts/run_notebooks.py --record DIR`` re-records every exchange they make against the
+live endpoint into DIR (``make record``).
 
 Outputs are committed so the lessons read well on GitHub, and nbval compares against them. Replay makes
 them the same on every machine; the recorded pacing (speed 1) makes the few timing outputs realistic, and
@@ -18,30 +20,51 @@ NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 KERNELSPEC = {"name": "python3", "display_name": "Python 3", "language": "python"}
 
 
-def run(path: Path) -> None:
-    """Execute one notebook in place with its folder as working directory, keeping only stable metadata."""
+def execute(path: Path) -> nbformat.NotebookNode:
+    """Run one notebook top to bottom with its folder as working directory."""
     notebook = nbformat.read(path, as_version=4)
     NotebookClient(
         notebook,
-        timeout=120,
+        timeout=300,
         kernel_name="python3",
         coalesce_streams=True,
         resources={"metadata": {"path": str(path.parent)}},
     ).execute()
-    notebook.metadata = {"kernelspec": KERNELSPEC, "language_info": {"name": "python"}}
-    for cell in notebook.cells:
-        cell.metadata.pop("execution", None)
-    nbformat.write(notebook, path)
+    return notebook
 
 
-def main(names: list[str]) -> None:
+def refresh_outputs(paths: list[Path]) -> None:
     os.environ.update(GITHUB_MODELS_MODE="replay", GITHUB_MODELS_REPLAY_SPEED="1")
     for name in ("GITHUB_MODELS_MODEL", "GITHUB_MODELS_CASSETTES"):
         os.environ.pop(name, None)
-    paths = [Path(name).resolve() for name in names] or sorted(NOTEBOOKS.glob("[0-9][0-9]-*.ipynb"))
     for path in paths:
-        run(path)
+        notebook = execute(path)
+        notebook.metadata = {"kernelspec": KERNELSPEC, "language_info": {"name": "python"}}
+        for cell in notebook.cells:
+            cell.metadata.pop("execution", None)
+        nbformat.write(notebook, path)
         print(f"ran {path.name}")
+
+
+def record(folder: Path, paths: list[Path]) -> None:
+    missing = [name for name in ("GITHUB_TOKEN", "GITHUB_MODELS_ENDPOINT") if not os.environ.get(name)]
+    if missing:
+        raise SystemExit(f"Recording needs a live endpoint and its key: set {' and '.join(missing)} first.")
+    os.environ.update(GITHUB_MODELS_MODE="record", GITHUB_MODELS_CASSETTES=str(folder.resolve()))
+    for path in paths:
+        execute(path)
+        print(f"recorded {path.name}")
+    print(
+        f"New recordings are in {folder}/. Review them, then move them into helpers/cassettes/ in place of "
+        "the synthetic ones they answer, and run make notebooks."
+    )
+
+
+def main(args: list[str]) -> None:
+    folder = Path(args.pop(args.index("--record") + 1)) if "--record" in args else None
+    args = [arg for arg in args if arg != "--record"]
+    paths = [Path(name).resolve() for name in args] or sorted(NOTEBOOKS.glob("[0-9][0-9]-*.ipynb"))
+    record(folder, paths) if folder else refresh_outputs(paths)
 
 
 if __name__ == "__main__":

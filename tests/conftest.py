@@ -9,6 +9,8 @@ import http.client
 import json
 import os
 import socket
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -115,7 +117,9 @@ def ask_sdk():
 @pytest.fixture
 def sdk():
     """A ChatCompletionsClient built as the seed builds it, for a replay URL."""
-    return lambda url: ChatCompletionsClient(endpoint=url, credential=AzureKeyCredential("replay-test-key"))
+    return lambda url, key="replay-test-key": ChatCompletionsClient(
+        endpoint=url, credential=AzureKeyCredential(key)
+    )
 
 
 @pytest.fixture
@@ -225,3 +229,55 @@ def closed_port_url() -> str:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     return f"http://127.0.0.1:{port}"
+
+
+COMMAND = [sys.executable, "-m", "helpers.replay"]
+
+
+def environment(root, **settings):
+    """This process's environment for a replay subprocess, with settings added."""
+    env = {k: v for k, v in os.environ.items() if k not in ("GITHUB_MODELS_CASSETTES", "PYTHONPATH")}
+    return {**env, "PYTHONPATH": str(root), **settings}
+
+
+@pytest.fixture
+def cli(root):
+    """Start the command line; returns (process, its first stdout line)."""
+    processes = []
+
+    def start(*args, cwd=root, **settings):
+        process = subprocess.Popen(
+            [*COMMAND, "--port", "0", *args],
+            cwd=cwd,
+            env=environment(root, **settings),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        processes.append(process)
+        return process, process.stdout.readline()
+
+    yield start
+    for process in processes:
+        if process.poll() is None:
+            process.kill()
+        process.communicate()
+
+
+@pytest.fixture
+def run(root):
+    """Run the command line to its end (for the failures that stop it at start)."""
+    return lambda *args, **settings: subprocess.run(
+        [*COMMAND, *args],
+        cwd=root,
+        env=environment(root, **settings),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+@pytest.fixture
+def subprocess_env(root):
+    """The environment for a subprocess of this project, with settings added."""
+    return lambda **settings: environment(root, **settings)

@@ -13,49 +13,6 @@ import pytest
 from helpers.replay import DEFAULT_CASSETTES
 
 pytestmark = pytest.mark.timeout(60)
-COMMAND = [sys.executable, "-m", "helpers.replay"]
-
-
-def environment(root, **settings):
-    env = {k: v for k, v in os.environ.items() if k not in ("GITHUB_MODELS_CASSETTES", "PYTHONPATH")}
-    return {**env, "PYTHONPATH": str(root), **settings}
-
-
-@pytest.fixture
-def cli(root):
-    """Start the command line; returns (process, its first stdout line)."""
-    processes = []
-
-    def start(*args, cwd=root, **settings):
-        process = subprocess.Popen(
-            [*COMMAND, "--port", "0", *args],
-            cwd=cwd,
-            env=environment(root, **settings),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        processes.append(process)
-        return process, process.stdout.readline()
-
-    yield start
-    for process in processes:
-        if process.poll() is None:
-            process.kill()
-        process.communicate()
-
-
-@pytest.fixture
-def run(root):
-    """Run the command line to its end (for the failures that stop it at start)."""
-    return lambda *args, **settings: subprocess.run(
-        [*COMMAND, *args],
-        cwd=root,
-        env=environment(root, **settings),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
 
 
 @pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])

@@ -15,6 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from helpers.cassette import Cassette, Library, route_of
+from helpers.record import Recorder
 
 MAX_BODY_BYTES = 1024 * 1024
 DRAIN_LIMIT_BYTES = 64 * 1024 * 1024  # bodies refused up to this size are read first, larger ones cut off
@@ -82,8 +83,9 @@ class ReplayHandler(BaseHTTPRequestHandler):
         if self.server.verbose:
             sys.stderr.write(f"{self.command} {self.path} -> {args[1] if len(args) > 1 else ''}\n")
 
-    def send_json(self, status: int, body: dict, headers: dict | None = None) -> None:
-        payload = json.dumps(body, ensure_ascii=False).encode("utf-8")
+    def send_json(self, status: int, body, headers: dict | None = None) -> None:
+        text = body if isinstance(body, str) else json.dumps(body, ensure_ascii=False)
+        payload = text.encode("utf-8")
         self.send_response(status)
         self.send_headers(
             {"content-type": "application/json", **{k.lower(): v for k, v in (headers or {}).items()}}
@@ -110,6 +112,8 @@ class ReplayHandler(BaseHTTPRequestHandler):
         body = self.read_json_body()
         if body is None:
             return
+        if self.server.recorder:
+            return self.server.recorder.forward(self, route, body)
         cassette = self.server.library.find("POST", route, body)
         if cassette is None:
             return self.send_error_json(404, "no_recording", miss_message(body))
@@ -197,8 +201,11 @@ class ReplayServer(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
 
-    def __init__(self, library: Library, port: int = 0, speed: float = 1.0, verbose: bool = False):
+    def __init__(
+        self, library: Library, port: int = 0, speed: float = 1.0, verbose: bool = False, upstream=None
+    ):
         self.library, self.speed, self.verbose = library, speed, verbose
+        self.recorder = Recorder(upstream, library) if upstream else None
         super().__init__(("127.0.0.1", port), ReplayHandler)
 
     @property
@@ -211,8 +218,8 @@ class ReplayServer(ThreadingHTTPServer):
             super().handle_error(request, client_address)
 
 
-def start_in_thread(library: Library, speed: float) -> ReplayServer:
-    """Start a replay server on a free port in a daemon thread and return it."""
-    server = ReplayServer(library, speed=speed)
+def start_in_thread(library: Library, speed: float, upstream: str | None = None) -> ReplayServer:
+    """Start a replay server (a recorder, given an upstream) on a free port in a daemon thread and return it."""
+    server = ReplayServer(library, speed=speed, upstream=upstream)
     threading.Thread(target=server.serve_forever, name="replay-server", daemon=True).start()
     return server

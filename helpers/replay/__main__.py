@@ -1,6 +1,8 @@
-"""Command line of the replay server: ``python -m helpers.replay [--port P] [--cassettes DIR] [--speed S]``.
+"""Command line of the replay server: ``python -m helpers.replay [--port P] [--cassettes DIR] [--speed S]
+[--record --upstream URL]``.
 
-The first line on stdout is the server's URL; it serves until SIGTERM or Ctrl-C and exits 0.
+The first line on stdout is the server's URL; it serves until SIGTERM or Ctrl-C and exits 0. With --record it
+forwards every request to the upstream with the client's own key and saves each exchange as a cassette.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import threading
 from pathlib import Path
 
 from helpers.cassette import Library
+from helpers.config import validated_endpoint
 from helpers.replay import ReplayServer, default_cassettes, default_speed, parse_speed
 
 
@@ -29,11 +32,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--speed", help="pacing factor: 1 as recorded, 0 instant (default: GITHUB_MODELS_REPLAY_SPEED or 1)"
     )
+    parser.add_argument("--record", action="store_true", help="forward to --upstream and save every exchange")
+    parser.add_argument("--upstream", help="with --record: base URL of the live service")
     args = parser.parse_args(argv)
+    if args.record != bool(args.upstream):
+        parser.error("--record and --upstream URL go together")
     try:
         speed = parse_speed(args.speed) if args.speed is not None else default_speed()
-        library = Library.load(args.cassettes.resolve() if args.cassettes else default_cassettes())
-        server = ReplayServer(library, port=args.port, speed=speed, verbose=True)
+        upstream = validated_endpoint(args.upstream, "--upstream") if args.record else None
+        folder = args.cassettes.resolve() if args.cassettes else default_cassettes()
+        if upstream:
+            folder.mkdir(parents=True, exist_ok=True)
+        server = ReplayServer(
+            Library.load(folder), port=args.port, speed=speed, verbose=True, upstream=upstream
+        )
     except (ValueError, OSError) as error:
         parser.exit(2, f"error: {error}\n")
     signal.signal(signal.SIGTERM, lambda *_: threading.Thread(target=server.shutdown).start())
