@@ -29,11 +29,12 @@ def route_of(path: str) -> str | None:
     return route if route in ROUTES else None
 
 
-def _canonical(value):
+def canonical(value):
+    """The value with null fields dropped and every number a float, so equal meanings compare equal."""
     if isinstance(value, dict):
-        return {key: _canonical(item) for key, item in value.items() if item is not None}
+        return {key: canonical(item) for key, item in value.items() if item is not None}
     if isinstance(value, list):
-        return [_canonical(item) for item in value]
+        return [canonical(item) for item in value]
     if isinstance(value, bool) or not isinstance(value, int | float):
         return value
     return float(value)
@@ -41,7 +42,7 @@ def _canonical(value):
 
 def canonical_body(body: object) -> str:
     """One string per meaning: keys sorted, numbers by value (1 == 1.0), null fields dropped."""
-    return json.dumps(_canonical(body), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return json.dumps(canonical(body), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 def request_key(method: str, route: str, body: object) -> tuple[str, str, str]:
@@ -131,8 +132,9 @@ class Library:
     def load(cls, folder: Path) -> Library:
         if not folder.is_dir():
             raise CassetteError(
-                f"Cassette folder not found: {folder.name!r}. Point GITHUB_MODELS_CASSETTES at a folder "
-                "of cassettes, or unset it to use the recordings shipped with the lessons."
+                f"Cassette folder not found: {str(folder)!r} (a relative GITHUB_MODELS_CASSETTES is read from "
+                "the working directory, which for a notebook is its own folder). Point it at a folder of "
+                "cassettes, or unset it to use the recordings shipped with the lessons."
             )
         by_key: dict = {}
         for path in sorted(folder.glob("*.json")):

@@ -46,7 +46,7 @@ class BoundedRetryPolicy(RetryPolicy):
 
 
 def client(cfg: Settings | None = None) -> ChatCompletionsClient:
-    """A ChatCompletionsClient for the current settings; notebook 02 introduces it, 05 explains its retries."""
+    """A ChatCompletionsClient for the current settings, with bounded retries; notebook 02 introduces it."""
     cfg = cfg or settings()
     return ChatCompletionsClient(
         endpoint=cfg.endpoint,

@@ -25,6 +25,10 @@ _servers_lock = threading.Lock()
 class SettingsError(ValueError):
     """A setting that cannot work, with the variable named and what to do next."""
 
+    def _render_traceback_(self) -> list[str]:
+        """In a notebook, show the message alone: the lines of helpers' code behind it would only bury it."""
+        return [f"SettingsError: {self}"]
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -109,6 +113,11 @@ def _replay_settings(model: str) -> Settings:
         server = _local_server()
     except ValueError as error:
         raise SettingsError(str(error)) from None
+    if not server.library.by_key:
+        raise SettingsError(
+            f"The cassette folder {str(server.library.folder)!r} holds no *.json cassettes, so replay has nothing "
+            "to answer with. Unset GITHUB_MODELS_CASSETTES to use the recordings shipped with the lessons."
+        )
     if model not in server.library.models:
         raise SettingsError(
             f"GITHUB_MODELS_MODEL={model!r} has no recordings to replay. Recorded models: "
@@ -118,7 +127,7 @@ def _replay_settings(model: str) -> Settings:
 
 
 def settings() -> Settings:
-    """Read the environment and return where requests go; notebook 01 introduces it.
+    """Read the environment and return where requests go; notebook 00 introduces it.
 
     In replay mode (the default) this starts the local replay server once per kernel. In IPython it also
     makes failed requests explain themselves under their traceback.

@@ -64,6 +64,19 @@ def test_a_bad_speed_stops_it_with_exit_2(run, args, settings):
     assert "GITHUB_MODELS_REPLAY_SPEED" in result.stderr and "Traceback" not in result.stderr
 
 
+@pytest.mark.parametrize("port", ["70000", "-1", "http"])
+def test_a_port_out_of_range_is_refused_with_the_range(run, port):
+    result = run("--port", port)
+    assert result.returncode == 2 and "0 to 65535" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_port_in_use_is_named_with_what_to_do(cli, run):
+    _, line = cli("--speed", "0")
+    port = line.strip().rsplit(":", 1)[1]
+    result = run("--port", port)
+    assert result.returncode == 2 and f"port {port}" in result.stderr and "--port 0" in result.stderr
+
+
 SEED_SAMPLES = {
     "single_call.py": "single-call",
     "multi_turn.py": "multi-turn",

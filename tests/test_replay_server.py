@@ -115,6 +115,32 @@ def test_a_miss_is_a_404_naming_model_and_question_without_retry_after(shipped_s
     assert "Phi-3-mini-4k-instruct" in error["message"] and "Is it Lyon?" in error["message"]
 
 
+@pytest.mark.parametrize(
+    "change, difference",
+    [
+        ({"temperature": 0.5}, "temperature (recorded 1, sent 0.5)"),
+        ({"top_p": None}, "top_p (recorded 1, sent none)"),
+        (
+            {"messages": [{"role": "system", "content": "You are a pirate."}]},
+            "message 1 (the system message)",
+        ),
+    ],
+)
+def test_a_miss_names_the_closest_recording_of_the_same_question_and_how_it_differs(
+    shipped_server, post, shipped, change, difference
+):
+    body = dict(shipped["single-call"]["request"]["body"])
+    if "messages" in change:
+        change = {"messages": change["messages"] + body["messages"][1:]}
+    message = post(shipped_server.url, ROUTE, {**body, **change}).json()["error"]["message"]
+    assert "The closest recording" in message and difference in message, message
+
+
+def test_a_new_question_gets_no_closest_recording(shipped_server, post, model):
+    body = {"messages": [{"role": "user", "content": "What is the capital of Peru?"}], "model": model}
+    assert "closest" not in post(shipped_server.url, ROUTE, body).json()["error"]["message"]
+
+
 @pytest.mark.timeout(30)
 def test_a_miss_through_the_sdk_raises_404_at_once(shipped_server, sdk, model):
     statuses = []

@@ -139,3 +139,16 @@ def test_importing_helpers_starts_nothing_and_prints_nothing(root):
         [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=60
     )
     assert (result.returncode, result.stdout, result.stderr) == (0, "", "1")
+
+
+def test_an_empty_cassette_folder_says_it_holds_no_cassettes(replay_env, tmp_path):
+    replay_env.setenv("GITHUB_MODELS_CASSETTES", str(tmp_path))
+    with pytest.raises(SettingsError, match=r"holds no \*\.json cassettes"):
+        settings()
+
+
+def test_a_settings_error_shows_in_a_notebook_as_its_message_alone(replay_env):
+    replay_env.setenv("GITHUB_MODELS_MODE", "offline")
+    with pytest.raises(SettingsError) as error:
+        settings()
+    assert error.value._render_traceback_() == [f"SettingsError: {error.value}"]

@@ -14,7 +14,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from helpers.cassette import Cassette, Library, route_of
+from helpers.cassette import Cassette, Library, canonical, route_of
 from helpers.record import Recorder
 
 MAX_BODY_BYTES = 1024 * 1024
@@ -42,8 +42,8 @@ def parse_speed(text: str) -> float:
         speed = -1.0
     if not 0 <= speed <= 100:
         raise ValueError(
-            f"GITHUB_MODELS_REPLAY_SPEED={text!r} is not a pacing factor: use 1 for the recorded pacing, "
-            "0 for instant answers, 0.5 for twice as fast."
+            f"GITHUB_MODELS_REPLAY_SPEED={text!r} is not a pacing factor (a number from 0 to 100): use 1 for "
+            "the recorded pacing, 0 for instant answers, 0.5 for twice as fast."
         )
     return speed
 
@@ -58,15 +58,52 @@ def _last_user_message(body: dict) -> str:
     return "(none)"
 
 
-def miss_message(body: dict) -> str:
-    """What a learner reads when replay has no answer for their request."""
+def _shown(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return "none" if value is None else repr(value)
+
+
+def differences(recorded: dict, sent: dict) -> list[str]:
+    """What separates two request bodies, in a learner's words: 'max_tokens (recorded 10, sent 3)'."""
+    recorded, sent = canonical(recorded), canonical(sent)
+    found = [
+        f"{key} (recorded {_shown(recorded.get(key))}, sent {_shown(sent.get(key))})"
+        for key in sorted((set(recorded) | set(sent)) - {"messages"})
+        if recorded.get(key) != sent.get(key)
+    ]
+    old, new = recorded.get("messages", []), sent.get("messages", [])
+    if len(old) != len(new):
+        found.append(f"the number of messages (recorded {len(old)}, sent {len(new)})")
+    else:
+        found += [
+            f"message {n} (the {m.get('role')} message)"
+            for n, (o, m) in enumerate(zip(old, new, strict=True), 1)
+            if o != m
+        ]
+    return found
+
+
+def miss_message(library: Library, route: str, body: dict) -> str:
+    """What a learner reads when replay has no answer: what was asked, the nearest recording, what to do."""
     question = _last_user_message(body)
     if len(question) > 80:
         question = question[:77] + "..."
+    nearest = ""
+    recorded = [
+        c
+        for c in library.by_key.values()
+        if c.request["route"] == route and _last_user_message(c.request["body"]) == _last_user_message(body)
+    ]
+    if recorded:
+        closest = min(recorded, key=lambda c: len(differences(c.request["body"], body)))
+        found = differences(closest.request["body"], body)
+        if len(found) <= 3:
+            nearest = f" The closest recording, {closest.name}.json, differs in {'; '.join(found)}."
     return (
         f"No recording for this request (model {body.get('model', '(none)')!r}, last user message "
-        f"{question!r}). Replay answers only the requests the lessons make, exactly as written: re-run the "
-        "lesson's cell unchanged, or go live to ask anything (set GITHUB_MODELS_MODE=live with "
+        f"{question!r}).{nearest} Replay answers only the requests the lessons make, exactly as written: "
+        "re-run the lesson's cell unchanged, or go live to ask anything (set GITHUB_MODELS_MODE=live with "
         "GITHUB_TOKEN and GITHUB_MODELS_ENDPOINT)."
     )
 
@@ -116,7 +153,7 @@ class ReplayHandler(BaseHTTPRequestHandler):
             return self.server.recorder.forward(self, route, body)
         cassette = self.server.library.find("POST", route, body)
         if cassette is None:
-            return self.send_error_json(404, "no_recording", miss_message(body))
+            return self.send_error_json(404, "no_recording", miss_message(self.server.library, route, body))
         self.replay(cassette)
 
     def read_json_body(self) -> dict | None:

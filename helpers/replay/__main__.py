@@ -18,12 +18,21 @@ from helpers.config import validated_endpoint
 from helpers.replay import ReplayServer, default_cassettes, default_speed, parse_speed
 
 
+def port_number(text: str) -> int:
+    """A TCP port, 0 to 65535."""
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port: use 0 to 65535 (0 picks a free one)")
+    return int(text)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m helpers.replay",
         description="Answer chat-completion requests from recorded cassettes.",
     )
-    parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default 0: a free one)")
+    parser.add_argument(
+        "--port", type=port_number, default=0, help="port on 127.0.0.1 (default 0: a free one)"
+    )
     parser.add_argument(
         "--cassettes",
         type=Path,
@@ -43,11 +52,16 @@ def main(argv: list[str] | None = None) -> int:
         folder = args.cassettes.resolve() if args.cassettes else default_cassettes()
         if upstream:
             folder.mkdir(parents=True, exist_ok=True)
-        server = ReplayServer(
-            Library.load(folder), port=args.port, speed=speed, verbose=True, upstream=upstream
-        )
+        library = Library.load(folder)
     except (ValueError, OSError) as error:
         parser.exit(2, f"error: {error}\n")
+    try:
+        server = ReplayServer(library, port=args.port, speed=speed, verbose=True, upstream=upstream)
+    except OSError as error:
+        parser.exit(
+            2,
+            f"error: cannot listen on port {args.port} ({error.strerror}): stop what uses it, or use --port 0\n",
+        )
     signal.signal(signal.SIGTERM, lambda *_: threading.Thread(target=server.shutdown).start())
     print(server.url, flush=True)
     try:
