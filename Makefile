@@ -31,12 +31,14 @@ record: $(INSTALLED)  ## re-record every lesson live (GITHUB_TOKEN, GITHUB_MODEL
 cassettes: $(INSTALLED)  ## rewrite the synthetic cassettes
 	$(BIN)/python scripts/synthesize.py
 
-$(INSTALLED): pyproject.toml
+$(INSTALLED): pyproject.toml js/package-lock.json
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10))' || \
 		{ echo "Python 3.10 or newer is needed; run make PYTHON=python3.12 (or another 3.10+ interpreter)."; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -c 'import matplotlib.pyplot'  # builds the font cache now, not in a lesson's output
+	if command -v npm >/dev/null; then npm ci --prefix js --no-audit --no-fund; fi
 	touch $@
 
 clean:  ## remove the virtual environment

@@ -4,11 +4,14 @@
   ``python -m helpers.replay --speed 0`` and to a bare loopback http.server (benchmarks/floor_server.py).
 - Time to first chunk: the same for the streamed lesson call, until the first SSE bytes arrive.
 - nbval: every lesson notebook, beside as many one-cell notebooks that only import the SDK.
+- Concurrency: lesson 08's eight questions at recorded pacing (speed 1), one after another, then with
+  azure.ai.inference.aio and asyncio.gather, at most five at a time.
 Figures go to stdout and bench-results/latest.json.
 """
 
 from __future__ import annotations
 
+import asyncio
 import http.client
 import json
 import os
@@ -21,6 +24,12 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import nbformat
+from azure.ai.inference import ChatCompletionsClient
+from azure.ai.inference.aio import ChatCompletionsClient as AsyncChatCompletionsClient
+from azure.core.credentials import AzureKeyCredential
+
+from helpers.cassette import Library
+from helpers.replay import start_in_thread
 
 ROOT = Path(__file__).resolve().parent.parent
 CASSETTES = ROOT / "helpers" / "cassettes"
@@ -119,8 +128,35 @@ def nbval_figures() -> dict:
     return {"notebooks": len(lessons), "nbval_s": nbval_seconds(lessons), "nbval_floor_s": floor}
 
 
+def concurrency_figures() -> dict:
+    server = start_in_thread(Library.load(CASSETTES), speed=1.0)
+    bodies = [c.request["body"] for c in server.library.by_key.values() if c.name.startswith("city-")]
+    key = AzureKeyCredential("bench")
+    start_time = time.perf_counter()
+    with ChatCompletionsClient(endpoint=server.url, credential=key) as client:
+        for body in bodies:
+            client.complete(body=body)
+    sequential = time.perf_counter() - start_time
+
+    async def together() -> None:
+        limit = asyncio.Semaphore(5)
+
+        async def ask(client, body):
+            async with limit:
+                await client.complete(body=body)
+
+        async with AsyncChatCompletionsClient(endpoint=server.url, credential=key) as client:
+            await asyncio.gather(*(ask(client, body) for body in bodies))
+
+    start_time = time.perf_counter()
+    asyncio.run(together())
+    concurrent = time.perf_counter() - start_time
+    server.shutdown()
+    return {"questions": len(bodies), "sequential_s": sequential, "concurrent_s": concurrent}
+
+
 def main() -> None:
-    figures = {**server_figures(), **nbval_figures()}
+    figures = {**server_figures(), **nbval_figures(), "concurrency": concurrency_figures()}
     round_trip = figures["replay_round_trip"]["p50_ms"] / figures["floor_round_trip"]["p50_ms"]
     first_chunk = figures["replay_first_chunk"]["p50_ms"] / figures["floor_first_chunk"]["p50_ms"]
     nbval = figures["nbval_s"] / figures["nbval_floor_s"]
@@ -135,6 +171,12 @@ def main() -> None:
     print(
         f"nbval        {figures['notebooks']} notebooks {figures['nbval_s']:.1f} s"
         f" | floor {figures['nbval_floor_s']:.1f} s | ratio {nbval:.2f}x"
+    )
+    together = figures["concurrency"]
+    figures["ratios"]["async_speedup"] = together["sequential_s"] / together["concurrent_s"]
+    print(
+        f"concurrency  {together['questions']} questions at speed 1: one after another {together['sequential_s']:.2f} s"
+        f" | five at a time {together['concurrent_s']:.2f} s | speed-up {figures['ratios']['async_speedup']:.2f}x"
     )
     out = ROOT / "bench-results"
     out.mkdir(exist_ok=True)

@@ -3,10 +3,11 @@
 Importing this package has no side effects; ``settings()`` does the work when a lesson calls it.
 """
 
+from helpers.chat import ChatBox
 from helpers.clients import client
 from helpers.config import Settings, SettingsError, settings
 from helpers.display import print_stream
 from helpers.endpoint_check import check
 from helpers.explain import explain
 
-__all__ = ["Settings", "SettingsError", "check", "client", "explain", "print_stream", "settings"]
+__all__ = ["ChatBox", "Settings", "SettingsError", "check", "client", "explain", "print_stream", "settings"]

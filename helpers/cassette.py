@@ -1,7 +1,9 @@
 """Recorded exchanges ("cassettes"): loading, validating and matching them to requests.
 
 A cassette is one readable JSON file holding one request and the response that answered it.
-Requests match on method, route and canonical body (see ``canonical_body``).
+Requests match on method, route, scenario and canonical body (see ``canonical_body``). A scenario, chosen
+with the path prefix ``/_scenario/<name>/``, selects a recorded failure (a 429, a 401 ...) for a request
+that would otherwise get its normal answer.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROUTE_PREFIXES = ("/v1", "/inference", "/models")
+SCENARIO_PREFIX = "/_scenario/"
 ROUTES = ("/chat/completions",)
 PROVENANCE_KINDS = ("recorded", "synthetic")
 
@@ -19,14 +22,18 @@ class CassetteError(ValueError):
     """A cassette file that cannot be used, with the file named and what to fix."""
 
 
-def route_of(path: str) -> str | None:
-    """The route a request path asks for, without query and known prefix; None if unknown."""
-    route = path.split("?", 1)[0].rstrip("/")
+def parse_path(path: str) -> tuple[str, str | None]:
+    """The scenario a request path selects ("" for none) and its route without query and known prefix
+    (None if unknown)."""
+    route, scenario = path.split("?", 1)[0].rstrip("/"), ""
+    if route.startswith(SCENARIO_PREFIX):
+        scenario, _, rest = route[len(SCENARIO_PREFIX) :].partition("/")
+        route = "/" + rest
     for prefix in ROUTE_PREFIXES:
         if route.startswith(prefix + "/"):
             route = route[len(prefix) :]
             break
-    return route if route in ROUTES else None
+    return scenario, route if route in ROUTES else None
 
 
 def canonical(value):
@@ -45,9 +52,9 @@ def canonical_body(body: object) -> str:
     return json.dumps(canonical(body), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def request_key(method: str, route: str, body: object) -> tuple[str, str, str]:
+def request_key(method: str, route: str, body: object, scenario: str = "") -> tuple[str, str, str, str]:
     """The key a request is matched on."""
-    return method.upper(), route, canonical_body(body)
+    return method.upper(), route, scenario, canonical_body(body)
 
 
 @dataclass(frozen=True)
@@ -61,7 +68,8 @@ class Cassette:
 
     @property
     def key(self) -> tuple[str, str, str]:
-        return request_key(self.request["method"], self.request["route"], self.request["body"])
+        request = self.request
+        return request_key(request["method"], request["route"], request["body"], request.get("scenario", ""))
 
     @property
     def is_stream(self) -> bool:
@@ -147,12 +155,18 @@ class Library:
             by_key[cassette.key] = cassette
         return cls(folder, by_key)
 
-    def find(self, method: str, route: str, body: object) -> Cassette | None:
-        return self.by_key.get(request_key(method, route, body))
+    def find(self, method: str, route: str, body: object, scenario: str = "") -> Cassette | None:
+        return self.by_key.get(request_key(method, route, body, scenario))
+
+    @property
+    def scenarios(self) -> set[str]:
+        return {c.request.get("scenario", "") for c in self.by_key.values()} - {""}
 
     @property
     def models(self) -> set[str]:
-        return {c.request["body"].get("model") for c in self.by_key.values()} - {None}
+        return {
+            c.request["body"].get("model") for c in self.by_key.values() if c.response["status"] == 200
+        } - {None}
 
     @property
     def provenance(self) -> str:

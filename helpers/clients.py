@@ -18,10 +18,12 @@ class RetryAfterTooLong(HttpResponseError):
     def __init__(self, wait: float, response) -> None:
         super().__init__(response=response)
         self.wait = wait
+        hours = f" (about {wait / 3600:.1f} hours)" if wait >= 3600 else ""
+        said = self.error.message if self.error else self.message
         self.message = (
-            f"HTTP {self.status_code}: the service asks to wait {wait:.0f} s before retrying, longer than "
+            f"HTTP {self.status_code}: the service asks to wait {wait:.0f} s{hours} before retrying, longer than "
             f"helpers.client() waits ({MAX_WAIT_SECONDS:.0f} s in total), so it stopped instead of hanging. "
-            f"Wait that long and run the cell again. Service said: {self.message}"
+            f"Wait that long and run the cell again. The service said: {said}"
         )
         self.args = (self.message,)
 

@@ -40,16 +40,20 @@ class Settings:
     model: str
     answers_from: str = ""
     upstream: str = ""
+    scenario: str = ""
 
     def describe(self) -> str:
         """The one setup line a lesson prints: mode and model, never a local URL or the key."""
+        scenario = f" · scenario {self.scenario}" if self.scenario else ""
         if self.mode == "replay":
-            return f"Mode: replay (local server, {self.answers_from}) · model {self.model}"
+            return f"Mode: replay (local server, {self.answers_from}) · model {self.model}{scenario}"
+        if scenario:
+            scenario += " ignored (scenarios are recorded failures, for replay only)"
         where = self.upstream or self.endpoint
         if where == RETIRED_ENDPOINT:
             where += " (retired 2026-07-30: set GITHUB_MODELS_ENDPOINT)"
         saving = f" · {self.answers_from}" if self.mode == "record" else ""
-        return f"Mode: {self.mode} · endpoint {where}{saving} · model {self.model}"
+        return f"Mode: {self.mode} · endpoint {where}{saving} · model {self.model}{scenario}"
 
 
 def _env(name: str, default: str = "") -> str:
@@ -108,7 +112,7 @@ def _local_server(upstream: str | None = None) -> ReplayServer:
         return server
 
 
-def _replay_settings(model: str) -> Settings:
+def _replay_settings(model: str, scenario: str) -> Settings:
     try:
         server = _local_server()
     except ValueError as error:
@@ -123,30 +127,36 @@ def _replay_settings(model: str) -> Settings:
             f"GITHUB_MODELS_MODEL={model!r} has no recordings to replay. Recorded models: "
             f"{', '.join(sorted(server.library.models))}. Unset GITHUB_MODELS_MODEL, or go live to use this model."
         )
-    return Settings("replay", server.url, REPLAY_TOKEN, model, server.library.provenance)
+    if scenario and scenario not in server.library.scenarios:
+        raise SettingsError(
+            f"settings(scenario={scenario!r}): replay has no such scenario. Recorded scenarios: "
+            f"{', '.join(sorted(server.library.scenarios)) or 'none'}."
+        )
+    endpoint = f"{server.url}/_scenario/{scenario}" if scenario else server.url
+    return Settings("replay", endpoint, REPLAY_TOKEN, model, server.library.provenance, scenario=scenario)
 
 
-def settings() -> Settings:
+def settings(scenario: str = "") -> Settings:
     """Read the environment and return where requests go; notebook 00 introduces it.
 
+    ``scenario`` (replay only) picks a recorded failure for the same requests, as notebook 05 shows.
     In replay mode (the default) this starts the local replay server once per kernel. In IPython it also
     makes failed requests explain themselves under their traceback.
     """
     mode = _mode()
     model = _env("GITHUB_MODELS_MODEL", DEFAULT_MODEL)
     if mode == "replay":
-        cfg = _replay_settings(model)
+        cfg = _replay_settings(model, scenario)
     else:
         endpoint, token = validated_endpoint(_env("GITHUB_MODELS_ENDPOINT", RETIRED_ENDPOINT)), _token(mode)
-        cfg = Settings(mode, endpoint, token, model)
+        cfg = Settings(mode, endpoint, token, model, scenario=scenario)
         if mode == "record":
             try:
                 recorder = _local_server(upstream=endpoint)
             except (ValueError, OSError) as error:
                 raise SettingsError(f"Record mode cannot use its cassette folder: {error}") from None
-            cfg = Settings(
-                mode, recorder.url, token, model, f"saving to {recorder.library.folder.name}/", endpoint
-            )
+            saving = f"saving to {recorder.library.folder.name}/"
+            cfg = Settings(mode, recorder.url, token, model, saving, endpoint, scenario)
     explain_in_notebook(cfg)
     print(cfg.describe())
     return cfg

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from urllib.parse import urlsplit
 
 from azure.core.exceptions import HttpResponseError, ServiceRequestError, ServiceResponseError
@@ -10,35 +11,65 @@ OFFLINE = "set GITHUB_MODELS_MODE=replay to continue offline"
 EXPLAINED = (HttpResponseError, ServiceRequestError, ServiceResponseError)
 
 
-def explain(error: BaseException, cfg) -> str | None:
-    """What went wrong and what to do next, for the failures learners meet; None for anything else."""
-    host = urlsplit(cfg.endpoint).netloc
+def _filtered_categories(error: HttpResponseError) -> str:
+    inner = getattr(error.error, "innererror", None) or {}
+    results = inner.get("content_filter_result", {}) if isinstance(inner, dict) else {}
+    return ", ".join(name for name, result in results.items() if result.get("filtered")) or "unknown"
+
+
+def _requested_model(error: HttpResponseError, default: str) -> str:
+    """The model the failed request asked for, read from its body."""
+    try:
+        return json.loads(error.response.request.content)["model"]
+    except (AttributeError, TypeError, ValueError, KeyError):
+        return default
+
+
+def _cause(error: BaseException, host: str, model: str) -> str | None:
     if isinstance(error, ServiceRequestError | ServiceResponseError):
         return (
             f"Cannot reach {host}: the host does not answer ({type(error).__name__}). Check "
-            f"GITHUB_MODELS_ENDPOINT and your network, or {OFFLINE}."
+            "GITHUB_MODELS_ENDPOINT and your network"
         )
     if not isinstance(error, HttpResponseError):
         return None
-    code, status = getattr(error.error, "code", None), error.status_code
-    if code == "no_recording":
+    code, status, model = (
+        getattr(error.error, "code", None),
+        error.status_code,
+        _requested_model(error, model),
+    )
+    wait = error.response.headers.get("retry-after") if error.response is not None else None
+    causes = {
+        401: f"HTTP 401: {host} refused the key in GITHUB_TOKEN. Check that it is current and allowed to use "
+        "models (a fine-grained token needs the models: read permission)",
+        403: f"HTTP 403: {host} refused the key in GITHUB_TOKEN for this model. Check the token's permissions",
+        404: f"HTTP 404: {host} does not know model {model!r} (or the endpoint path is wrong). Check "
+        "GITHUB_MODELS_MODEL and GITHUB_MODELS_ENDPOINT",
+        410: f"HTTP 410 Gone: {host} is retired (GitHub Models shut down on 2026-07-30). Point "
+        "GITHUB_MODELS_ENDPOINT at a live compatible service",
+        413: "HTTP 413: the request is larger than the model accepts (the free tier took 8000 tokens in). "
+        "Send less: shorten or trim the messages",
+        429: f"HTTP 429: rate limit reached. Wait {wait or 'a minute'} s before the next request, or send "
+        "fewer requests per minute and per day",
+    }
+    if code == "content_filter":
+        return (
+            f"HTTP 400: the content filter blocked this request (filtered: {_filtered_categories(error)}). "
+            "Rephrase it; the filters could not be turned off on GitHub Models (a paid Azure deployment lets "
+            "you configure them)"
+        )
+    return causes.get(status)
+
+
+def explain(error: BaseException, cfg) -> str | None:
+    """What went wrong and what to do next, for the failures learners meet; None for anything else."""
+    if isinstance(error, HttpResponseError) and getattr(error.error, "code", None) == "no_recording":
         return error.error.message
-    if status in (401, 403):
-        return (
-            f"HTTP {status}: {host} refused the key in GITHUB_TOKEN. Check that it is current and allowed to use "
-            f"models (a fine-grained token needs the models: read permission), or {OFFLINE}."
-        )
-    if status == 404:
-        return (
-            f"HTTP 404: {host} does not know model {cfg.model!r} (or the endpoint path is wrong). Check "
-            f"GITHUB_MODELS_MODEL and GITHUB_MODELS_ENDPOINT, or {OFFLINE}."
-        )
-    if status == 410:
-        return (
-            f"HTTP 410 Gone: {host} is retired (GitHub Models shut down on 2026-07-30). Point "
-            f"GITHUB_MODELS_ENDPOINT at a live compatible service, or {OFFLINE}."
-        )
-    return None
+    host = "the replay server" if cfg.mode == "replay" else urlsplit(cfg.endpoint).netloc
+    cause = _cause(error, host, cfg.model)
+    if cause is None:
+        return None
+    return f"{cause}." if cfg.mode == "replay" else f"{cause}, or {OFFLINE}."
 
 
 def explain_in_notebook(cfg) -> None:

@@ -26,6 +26,17 @@ PROMPT_FILTER = [
 ]
 
 
+PACE = {"first_ms": (300, 500), "piece_ms": (15, 45), "base_ms": 420, "per_token_ms": 22}
+MODEL_PACE = {  # illustrative: smaller models answer sooner and faster; long-context variants a little slower
+    "Phi-3-mini-4k-instruct": {"first_ms": (200, 300), "piece_ms": (8, 20)},
+    "Phi-3-mini-128k-instruct": {"first_ms": (240, 340), "piece_ms": (10, 22)},
+    "Phi-3-small-8k-instruct": {"first_ms": (300, 500), "piece_ms": (15, 45)},
+    "Phi-3-small-128k-instruct": {"first_ms": (360, 560), "piece_ms": (18, 48)},
+    "Phi-3-medium-4k-instruct": {"first_ms": (500, 700), "piece_ms": (30, 60)},
+    "Phi-3-medium-128k-instruct": {"first_ms": (560, 760), "piece_ms": (34, 66)},
+}
+
+
 def user(content: str) -> dict:
     return {"role": "user", "content": content}
 
@@ -97,6 +108,121 @@ def conversation(name: str, system: dict, turns: list) -> list:
     return exchanges
 
 
+def failure(
+    name: str, messages: list, status: int, error: dict, scenario: str = "", headers=None, **params
+) -> dict:
+    """A request the service refused, with the error its cassette replays; a scenario selects it by path."""
+    failed = exchange(name, messages, "", **params)
+    return {**failed, "status": status, "error": error, "scenario": scenario, "headers": headers or {}}
+
+
+FILTER_MESSAGE = (
+    "The response was filtered due to the prompt triggering Azure OpenAI's content management policy. "
+    "Please modify your prompt and retry."
+)
+JACK = "All work and no play makes Jack a dull boy. " * 900
+PARIS_QUESTION = [SYSTEM, user("What is the capital of France?")]
+
+
+def rate_limited(name: str, limit: str, wait: int) -> dict:
+    """A 429 the way the service sent it: the limit named in the message, Retry-After in seconds."""
+    message = f"Rate limit of {limit} exceeded. Please wait {wait} seconds before retrying."
+    headers = {"retry-after": str(wait), "x-ratelimit-remaining-requests": "0"}
+    return failure(name, PARIS_QUESTION, 429, {"code": "RateLimitReached", "message": message}, name, headers)
+
+
+COMPARE_PROMPTS = {
+    "llm": "Explain in two sentences what a large language model is.",
+    "haiku": "Write a haiku about the sea.",
+}
+COMPARE_ANSWERS = {
+    "Phi-3-mini-4k-instruct": (
+        "A large language model is a computer program trained on huge amounts of text to predict the next word "
+        "in a sentence. Because it has seen so much writing, it can answer questions, summarise and write text "
+        "that sounds natural.",
+        "Waves fold into foam,\nsalt wind carries gull voices,\nthe tide breathes and goes.",
+    ),
+    "Phi-3-mini-128k-instruct": (
+        "A large language model is an AI system trained on vast amounts of text to learn the patterns of "
+        "language. It uses those patterns to predict likely next words, which lets it answer questions and "
+        "generate fluent text.",
+        "Blue depths hum softly,\nwhitecaps race the morning light,\nshells keep the sea's song.",
+    ),
+    "Phi-3-small-8k-instruct": (
+        "A large language model (LLM) is a neural network with billions of parameters, trained on a broad "
+        "collection of text to predict the next token in a sequence. That simple objective teaches it grammar, "
+        "facts and reasoning patterns, so it can answer questions, translate, summarise and write.",
+        "Endless grey-green swell,\nmoonlight silvers every crest,\nthe shore waits, then sighs.",
+    ),
+    "Phi-3-small-128k-instruct": (
+        "A large language model is a deep neural network, usually a transformer, trained on enormous text "
+        "corpora to predict the next token. From that training it learns enough about language and the world "
+        "to hold conversations, follow instructions and draft many kinds of text.",
+        "Tides pull at the sand,\nan old rhythm, in and out,\nthe sea keeps its time.",
+    ),
+    "Phi-3-medium-4k-instruct": (
+        "A large language model is a transformer-based neural network with billions of parameters, trained on "
+        "a vast and varied body of text to predict the next token given everything before it. Scaled up, this "
+        "objective yields a general-purpose system that can follow instructions, reason through problems step "
+        "by step and produce coherent, context-aware writing.",
+        "Beneath the calm glass\nwhole worlds drift in the dark blue:\nthe sea holds its breath.",
+    ),
+    "Phi-3-medium-128k-instruct": (
+        "A large language model is a very large neural network, typically a transformer, trained on trillions "
+        "of words to predict the next token in a sequence. Through that training it acquires broad knowledge of "
+        "language, facts and reasoning patterns, which it applies to answer questions, write and summarise "
+        "documents, and carry on multi-turn conversations.",
+        "Horizon dissolves,\ngulls stitch the wind to the waves,\nsalt light on my skin.",
+    ),
+}
+CITIES = {
+    "Paris": "Paris is famous for the Eiffel Tower, the Louvre and its café culture, art and fashion.",
+    "Tokyo": "Tokyo is famous for its mix of ultramodern skyscrapers and historic temples, its food and its "
+    "punctual trains.",
+    "Cairo": "Cairo is famous for the nearby Pyramids of Giza and the Great Sphinx, and for its Egyptian Museum.",
+    "Rio de Janeiro": "Rio de Janeiro is famous for its Carnival, Copacabana beach and the Christ the Redeemer "
+    "statue.",
+    "Sydney": "Sydney is famous for its Opera House, its Harbour Bridge and beaches such as Bondi.",
+    "Toronto": "Toronto is famous for the CN Tower, its many cultures and its setting on Lake Ontario.",
+    "Mumbai": "Mumbai is famous as India's financial centre, the home of Bollywood and the Gateway of India.",
+    "Nairobi": "Nairobi is famous for Nairobi National Park, where wildlife roams in sight of the city's "
+    "skyline.",
+}
+
+
+def comparisons() -> list:
+    """Lesson 07: every prompt to every Phi-3 model, streamed, paced by model size."""
+    return [
+        {
+            **exchange(
+                f"compare-{topic}-{model.lower()}",
+                [SYSTEM, user(prompt)],
+                answers[index],
+                stream=True,
+                model=model,
+            ),
+            "pace": MODEL_PACE[model],
+        }
+        for model, answers in COMPARE_ANSWERS.items()
+        for index, (topic, prompt) in enumerate(COMPARE_PROMPTS.items())
+    ]
+
+
+def city_questions() -> list:
+    """Lesson 08: independent questions to send concurrently, each about a second's work."""
+    return [
+        {
+            **exchange(
+                f"city-{city.lower().replace(' ', '-')}",
+                [SYSTEM, user(f"In one sentence, what is {city} famous for?")],
+                answer,
+            ),
+            "pace": {"base_ms": 500, "per_token_ms": 18},
+        }
+        for city, answer in CITIES.items()
+    ]
+
+
 SAMPLING = {"temperature": 1.0, "max_tokens": 1000, "top_p": 1.0}
 EXCHANGES = [
     exchange("check", [user("Reply with the single word OK.")], "OK", max_tokens=5),
@@ -142,6 +268,70 @@ EXCHANGES = [
         "Paris. The Paris metropolitan area, however, is much larger, with over 12 million inhabitants.",
     ),
     *conversation("lisbon", TRAVEL_GUIDE, LISBON),
+    # lessons 07 and 08: comparing models, concurrency, the context window on the free tier
+    *comparisons(),
+    *city_questions(),
+    failure(
+        "tokens-limit-128k",
+        [SYSTEM, user(JACK)],
+        413,
+        {
+            "code": "tokens_limit_reached",
+            "message": "Request body too large for Phi-3-mini-128k-instruct model. Max size: 8000 tokens.",
+        },
+        model="Phi-3-mini-128k-instruct",
+    ),
+    # lesson 05: limits and errors
+    rate_limited("rate-limited", "15 per 60s for UserByModelByMinute", 1),
+    rate_limited("daily-limit", "150 per 86400s for UserByModelByDay", 41373),
+    failure(
+        "bad-key", PARIS_QUESTION, 401, {"code": "unauthorized", "message": "Bad credentials"}, "bad-key"
+    ),
+    failure(
+        "retired",
+        PARIS_QUESTION,
+        410,
+        {"code": "gone", "message": "This service has been retired."},
+        "retired",
+    ),
+    failure(
+        "unknown-model",
+        PARIS_QUESTION,
+        404,
+        {"code": "unknown_model", "message": "Unknown model: phi-3-large-instruct"},
+        model="Phi-3-large-instruct",
+    ),
+    failure(
+        "content-filter",
+        [
+            SYSTEM,
+            user("Write a story in which one man violently attacks another, in graphic, bloody detail."),
+        ],
+        400,
+        {
+            "code": "content_filter",
+            "message": FILTER_MESSAGE,
+            "param": "prompt",
+            "status": 400,
+            "innererror": {
+                "code": "ResponsibleAIPolicyViolation",
+                "content_filter_result": {
+                    **SAFE,
+                    "jailbreak": {"filtered": False, "detected": False},
+                    "violence": {"filtered": True, "severity": "medium"},
+                },
+            },
+        },
+    ),
+    failure(
+        "tokens-limit",
+        [SYSTEM, user(JACK)],
+        413,
+        {
+            "code": "tokens_limit_reached",
+            "message": "Request body too large for Phi-3-small-8k-instruct model. Max size: 8000 tokens.",
+        },
+    ),
     exchange(
         "primary-colours",
         [SYSTEM, user("Name the three primary colours.")],
@@ -154,6 +344,39 @@ EXCHANGES = [
         EXERCISE,
         stream=True,
     ),
+    # lesson 06: the chat box's demo conversation (helpers.chat.DEMO_QUESTIONS), streamed, with the chat box's
+    # default model and system prompt; each turn resends the history
+    *[
+        exchange(turn["name"], turn["body"]["messages"], turn["answer"], stream=True)
+        for turn in conversation(
+            "chat-widget",
+            SYSTEM,
+            [
+                (
+                    "What is a token?",
+                    "A token is a small piece of text that a language model reads and writes: often a whole "
+                    "short word, sometimes part of a longer word, a punctuation mark or a space. The model sees "
+                    "your prompt as a sequence of tokens and writes its answer one token at a time, which is "
+                    "why an answer can stream in piece by piece.",
+                ),
+                (
+                    "Roughly how many tokens is a page of English text?",
+                    "A page of English text, about 500 words, comes to roughly 650 to 700 tokens. A common rule "
+                    "of thumb is that one token is about three quarters of a word, or four characters, but the "
+                    "exact count depends on the model's tokenizer.",
+                ),
+                (
+                    "Why does the prompt grow with every question in this chat?",
+                    "Because the service remembers nothing between requests, this chat sends the whole "
+                    "conversation every time: the system message, each of your earlier questions and each of "
+                    "my earlier answers, then your new question. Every turn adds to that history, so the "
+                    "prompt token count rises with each question, and a long enough chat would fill the "
+                    "model's context window.",
+                ),
+            ],
+        )
+    ],
+    # end of lesson 06
 ]
 
 
@@ -196,7 +419,10 @@ def completion(exchange: dict, tokens: dict, pace: random.Random) -> dict:
         "prompt_filter_results": PROMPT_FILTER,
         "usage": tokens,
     }
-    elapsed = round(420 + 22 * tokens["completion_tokens"] * pace.uniform(0.8, 1.2))
+    timing = {**PACE, **exchange.get("pace", {})}
+    elapsed = round(
+        timing["base_ms"] + timing["per_token_ms"] * tokens["completion_tokens"] * pace.uniform(0.8, 1.2)
+    )
     return {
         "status": 200,
         "headers": headers("application/json; charset=utf-8", tokens),
@@ -223,12 +449,14 @@ def stream(exchange: dict, tokens: dict, pace: random.Random) -> dict:
         "prompt_filter_results": PROMPT_FILTER,
     }
     pieces = re.findall(r"\s*\S+", exchange["answer"])
+    timing = {**PACE, **exchange.get("pace", {})}
     events = [
-        {"delay_ms": round(pace.uniform(300, 500)), "data": first},
+        {"delay_ms": round(pace.uniform(*timing["first_ms"])), "data": first},
         {"delay_ms": round(pace.uniform(60, 120)), "data": delta({"content": "", "role": "assistant"})},
     ]
     events += [
-        {"delay_ms": round(pace.uniform(15, 45)), "data": delta({"content": piece})} for piece in pieces
+        {"delay_ms": round(pace.uniform(*timing["piece_ms"])), "data": delta({"content": piece})}
+        for piece in pieces
     ]
     events += [
         {"delay_ms": round(pace.uniform(10, 30)), "data": delta({}, exchange["finish_reason"])},
@@ -241,7 +469,16 @@ def stream(exchange: dict, tokens: dict, pace: random.Random) -> dict:
 def cassette(exchange: dict) -> dict:
     body, pace = exchange["body"], random.Random(exchange["name"])
     tokens = usage(body, exchange["answer"])
-    response = (stream if body.get("stream") else completion)(exchange, tokens, pace)
+    if "error" in exchange:
+        headers = {"content-type": "application/json", **exchange["headers"]}
+        response = {
+            "status": exchange["status"],
+            "headers": headers,
+            "elapsed_ms": round(pace.uniform(80, 160)),
+        }
+        response["body"] = {"error": exchange["error"]}
+    else:
+        response = (stream if body.get("stream") else completion)(exchange, tokens, pace)
     provenance = {
         "kind": "synthetic",
         "note": "Written to the service's documented wire format because GitHub Models was retired "
@@ -255,6 +492,7 @@ def cassette(exchange: dict) -> dict:
         "method": "POST",
         "route": "/chat/completions",
         "query": "api-version=2024-05-01-preview",
+        **({"scenario": exchange["scenario"]} if exchange.get("scenario") else {}),
         "body": body,
     }
     return {"provenance": provenance, "request": request, "response": response}

@@ -92,7 +92,7 @@ def test_a_malformed_endpoint_names_github_models_endpoint(replay_env, planted_t
 
 
 def test_a_model_without_recordings_lists_the_recorded_ones(replay_env, model):
-    replay_env.setenv("GITHUB_MODELS_MODEL", "Phi-3-medium-128k-instruct")
+    replay_env.setenv("GITHUB_MODELS_MODEL", "Phi-4-mini-instruct")
     with pytest.raises(SettingsError) as error:
         settings()
     assert "GITHUB_MODELS_MODEL" in str(error.value) and model in str(error.value)

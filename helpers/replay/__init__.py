@@ -14,7 +14,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from helpers.cassette import Cassette, Library, canonical, route_of
+from helpers.cassette import Cassette, Library, canonical, parse_path
 from helpers.record import Recorder
 
 MAX_BODY_BYTES = 1024 * 1024
@@ -84,7 +84,7 @@ def differences(recorded: dict, sent: dict) -> list[str]:
     return found
 
 
-def miss_message(library: Library, route: str, body: dict) -> str:
+def miss_message(library: Library, route: str, body: dict, scenario: str = "") -> str:
     """What a learner reads when replay has no answer: what was asked, the nearest recording, what to do."""
     question = _last_user_message(body)
     if len(question) > 80:
@@ -93,15 +93,18 @@ def miss_message(library: Library, route: str, body: dict) -> str:
     recorded = [
         c
         for c in library.by_key.values()
-        if c.request["route"] == route and _last_user_message(c.request["body"]) == _last_user_message(body)
+        if c.request["route"] == route
+        and c.request.get("scenario", "") == scenario
+        and _last_user_message(c.request["body"]) == _last_user_message(body)
     ]
     if recorded:
         closest = min(recorded, key=lambda c: len(differences(c.request["body"], body)))
         found = differences(closest.request["body"], body)
         if len(found) <= 3:
             nearest = f" The closest recording, {closest.name}.json, differs in {'; '.join(found)}."
+    where = f" in scenario {scenario!r}" if scenario else ""
     return (
-        f"No recording for this request (model {body.get('model', '(none)')!r}, last user message "
+        f"No recording for this request{where} (model {body.get('model', '(none)')!r}, last user message "
         f"{question!r}).{nearest} Replay answers only the requests the lessons make, exactly as written: "
         "re-run the lesson's cell unchanged, or go live to ask anything (set GITHUB_MODELS_MODE=live with "
         "GITHUB_TOKEN and GITHUB_MODELS_ENDPOINT)."
@@ -143,7 +146,7 @@ class ReplayHandler(BaseHTTPRequestHandler):
         self.send_json(status, {"error": {"code": code, "message": message, "status": status}})
 
     def do_POST(self) -> None:
-        route = route_of(self.path)
+        scenario, route = parse_path(self.path)
         if route is None:
             return self.unknown_route()
         body = self.read_json_body()
@@ -151,9 +154,11 @@ class ReplayHandler(BaseHTTPRequestHandler):
             return
         if self.server.recorder:
             return self.server.recorder.forward(self, route, body)
-        cassette = self.server.library.find("POST", route, body)
+        cassette = self.server.library.find("POST", route, body, scenario)
         if cassette is None:
-            return self.send_error_json(404, "no_recording", miss_message(self.server.library, route, body))
+            return self.send_error_json(
+                404, "no_recording", miss_message(self.server.library, route, body, scenario)
+            )
         self.replay(cassette)
 
     def read_json_body(self) -> dict | None:

@@ -1,0 +1,162 @@
+"""A chat box in the notebook: ipywidgets around lesson 02's history list and lesson 03's streaming loop."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from html import escape
+
+from azure.ai.inference.models import AssistantMessage, SystemMessage, UserMessage
+
+from helpers.clients import client
+from helpers.config import DEFAULT_MODEL, Settings, settings
+from helpers.explain import explain
+
+MODELS = (
+    "Phi-3-mini-4k-instruct",
+    "Phi-3-mini-128k-instruct",
+    "Phi-3-small-8k-instruct",
+    "Phi-3-small-128k-instruct",
+    "Phi-3-medium-4k-instruct",
+    "Phi-3-medium-128k-instruct",
+)
+SYSTEM_PROMPT = "You are a helpful assistant."
+DEMO_QUESTIONS = (  # replay answers these, in this order, with DEFAULT_MODEL and SYSTEM_PROMPT
+    "What is a token?",
+    "Roughly how many tokens is a page of English text?",
+    "Why does the prompt grow with every question in this chat?",
+)
+NOT_RUNNING = "Chat box (an ipywidgets widget): run the notebook's cells in JupyterLab to open it here."
+TEXT_STYLE = "white-space: pre-wrap; line-height: 1.4; margin: 4px 0"
+REPLY_STYLE = f"{TEXT_STYLE}; border-left: 3px solid #1976d2; padding-left: 6px"
+
+
+def _html(text: str, style: str = TEXT_STYLE) -> str:
+    return f'<div style="{style}">{escape(text)}</div>' if text else ""
+
+
+def demo_hint() -> str:
+    """What replay can answer in the chat box, and in which order; notebook 06 introduces it."""
+    questions = " ".join(f"{n}. {question}" for n, question in enumerate(DEMO_QUESTIONS, 1))
+    return (
+        f"In replay, the chat box answers its demo conversation (model {DEFAULT_MODEL}, system prompt "
+        f"{SYSTEM_PROMPT!r}): press Clear, then ask in this order: {questions}"
+    )
+
+
+class ChatBox:
+    """A chat box with model, system prompt, Send and Clear, streaming each reply; notebook 06 introduces it."""
+
+    def __init__(self, cfg: Settings | None = None) -> None:
+        import ipywidgets as widgets  # here, not at the top: importing helpers stays light
+
+        self.cfg = cfg or settings()
+        self.client = client(self.cfg)
+        self.history: list = []
+        self.notice = ""
+        models = MODELS if self.cfg.model in MODELS else (*MODELS, self.cfg.model)
+        self.model = widgets.Dropdown(options=models, value=self.cfg.model, description="Model")
+        self.system = widgets.Text(value=SYSTEM_PROMPT, description="System")
+        self.system.layout.width = "60%"
+        self.transcript, self.reply, self.status = widgets.HTML(), widgets.HTML(), widgets.HTML()
+        self.usage = widgets.Label()
+        self.question = widgets.Text(placeholder="Ask a question, then press Send")
+        self.question.layout.width = "60%"
+        self.send = widgets.Button(description="Send", button_style="primary", icon="paper-plane")
+        self.clear = widgets.Button(description="Clear", icon="trash")
+        self.send.on_click(self._on_send)
+        self.clear.on_click(self._on_clear)
+        self.view = widgets.VBox(
+            [
+                widgets.HBox([self.model, self.system]),
+                self.transcript,
+                self.reply,
+                self.usage,
+                self.status,
+                widgets.HBox([self.question, self.send, self.clear]),
+            ]
+        )
+        for name in "model system transcript reply usage status question send clear".split():
+            getattr(self, name).add_class(f"chat-{name}")
+        self.view.add_class("chat-box")
+
+    def _repr_mimebundle_(self, **kwargs) -> dict:
+        """The widget for a live frontend; a fixed sentence as plain text, so committed outputs stay stable."""
+        return {**self.view._repr_mimebundle_(**kwargs), "text/plain": NOT_RUNNING}
+
+    def _on_send(self, _button=None) -> None:
+        question = self.question.value.strip()
+        if not question:
+            return
+        self.send.disabled = True
+        self._use_system_prompt()
+        self.history.append(UserMessage(content=question))
+        self._show_history()
+        self.reply.value, self.usage.value = "", ""
+        self._say("")
+        try:
+            answer, usage = self._stream()
+        except Exception as error:  # shown in the widget: a callback's traceback would only reach a log
+            self.history.pop()
+            self._show_history()
+            self._say(self._friendly(error))
+        else:
+            self.history.append(AssistantMessage(content=answer))
+            self.question.value = ""
+            self.usage.value = (
+                f"Tokens: {usage.prompt_tokens} prompt + {usage.completion_tokens} completion = "
+                f"{usage.total_tokens} total"
+                if usage
+                else "Tokens: not reported by the service"
+            )
+        finally:
+            self.send.disabled = False
+
+    def _stream(self) -> tuple[str, object]:
+        """Lesson 03's loop: show each piece as it arrives; keep the usage update at the end."""
+        pieces, usage = [], None
+        with self.client.complete(stream=True, messages=self.history, model=self.model.value) as response:
+            for update in response:
+                if update.choices and update.choices[0].delta.content:
+                    pieces.append(update.choices[0].delta.content)
+                    self.reply.value = _html("".join(pieces), REPLY_STYLE)
+                if update.usage:
+                    usage = update.usage
+        return "".join(pieces), usage
+
+    def _use_system_prompt(self) -> None:
+        """The history starts with the system box's text (none if it is empty), edited or not."""
+        if self.history and self.history[0].role == "system":
+            self.history.pop(0)
+        if self.system.value.strip():
+            self.history.insert(0, SystemMessage(content=self.system.value.strip()))
+
+    def _show_history(self) -> None:
+        rows = [
+            f"<b>{'You' if message.role == 'user' else 'Assistant'}:</b> {escape(message.content)}"
+            for message in self.history
+            if message.role != "system"
+        ]
+        self.transcript.value = "".join(f'<div style="{TEXT_STYLE}">{row}</div>' for row in rows)
+
+    def _friendly(self, error: Exception) -> str:
+        """What went wrong in a learner's words: helpers.explain, else the error's own message."""
+        cfg = replace(self.cfg, model=self.model.value)
+        advice, inner = explain(error, cfg), getattr(error, "error", None)
+        if advice and getattr(inner, "code", None) == "no_recording":
+            return f"{advice}\n\n{demo_hint()}" if cfg.mode == "replay" else advice
+        if advice:
+            said = getattr(inner, "message", None)
+            return f"{advice} (The service said: {said})" if said and said not in advice else advice
+        message = str(getattr(error, "message", None) or error).strip()
+        return f"{type(error).__name__}: {message.splitlines()[0]}" if message else type(error).__name__
+
+    def _say(self, text: str) -> None:
+        self.notice = text
+        self.status.value = _html(
+            text, f"{TEXT_STYLE}; color: #a33; border-left: 3px solid; padding-left: 6px"
+        )
+
+    def _on_clear(self, _button=None) -> None:
+        self.history.clear()
+        self.question.value = self.transcript.value = self.reply.value = self.usage.value = ""
+        self._say("")

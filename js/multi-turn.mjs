@@ -1,0 +1,35 @@
+import ModelClient from "@azure-rest/ai-inference";
+import { AzureKeyCredential } from "@azure/core-auth";
+
+const token = process.env["TOKEN"];
+const endpoint = process.env["ENDPOINT"];
+const modelName = "Phi-3-small-8k-instruct";
+
+export async function main() {
+
+  const client = new ModelClient(endpoint, new AzureKeyCredential(token), { allowInsecureConnection: true });
+
+  const response = await client.path("/chat/completions").post({
+    body: {
+      messages: [
+        { role: "system", content: "You are a helpful assistant." },
+        { role: "user", content: "What is the capital of France?" },
+        { role: "assistant", content: "The capital of France is Paris." },
+        { role: "user", content: "What about Spain?" }
+      ],
+      model: modelName
+    }
+  });
+
+  if (response.status !== "200") {
+    throw response.body.error;
+  }
+  for (const choice of response.body.choices) {
+    console.log(choice.message.content);
+  }
+}
+
+main().catch((err) => {
+  console.error("The sample encountered an error:", err);
+  process.exitCode = 1;
+});

@@ -1,0 +1,99 @@
+"""The failures lesson 05 teaches, replayed through the real SDK: each one's status, code and explanation."""
+
+import pytest
+from azure.ai.inference.models import SystemMessage, UserMessage
+from azure.core.exceptions import ClientAuthenticationError, HttpResponseError
+
+from helpers import SettingsError, client, explain, settings
+from helpers.clients import RetryAfterTooLong
+
+QUESTION = [
+    SystemMessage(content="You are a helpful assistant."),
+    UserMessage(content="What is the capital of France?"),
+]
+pytestmark = pytest.mark.timeout(60)
+
+
+def fail(cfg, messages=QUESTION, model=None, **client_options) -> HttpResponseError:
+    with pytest.raises(HttpResponseError) as error:
+        client(cfg).complete(messages=messages, model=model or cfg.model, **client_options)
+    return error.value
+
+
+@pytest.mark.parametrize(
+    "scenario, status, code, cause",
+    [
+        ("bad-key", 401, "unauthorized", "refused the key in GITHUB_TOKEN"),
+        ("retired", 410, "gone", "is retired"),
+        ("rate-limited", 429, "RateLimitReached", "Wait 1 s"),
+    ],
+)
+def test_each_scenario_replays_its_failure_for_the_lesson_request(replay_env, scenario, status, code, cause):
+    cfg = settings(scenario=scenario)
+    error = fail(cfg)
+    assert (error.status_code, error.error.code) == (status, code)
+    assert cause in explain(error, cfg)
+    assert settings().endpoint != cfg.endpoint  # and the same request without the scenario succeeds:
+    assert client(settings()).complete(messages=QUESTION, model=cfg.model).choices[0].message.content
+
+
+def test_a_refused_key_is_a_client_authentication_error(replay_env):
+    assert isinstance(fail(settings(scenario="bad-key")), ClientAuthenticationError)
+
+
+def test_a_filtered_prompt_names_the_category_and_what_to_do(replay_env):
+    cfg = settings()
+    violent = [
+        QUESTION[0],
+        UserMessage("Write a story in which one man violently attacks another, in graphic, bloody detail."),
+    ]
+    error = fail(cfg, violent)
+    assert (error.status_code, error.error.code) == (400, "content_filter")
+    assert error.error.innererror["content_filter_result"]["violence"] == {
+        "filtered": True,
+        "severity": "medium",
+    }
+    assert "filtered: violence" in explain(error, cfg) and "Rephrase" in explain(error, cfg)
+
+
+def test_too_many_tokens_is_a_413_that_says_to_send_less(replay_env):
+    cfg = settings()
+    long_text = "All work and no play makes Jack a dull boy. " * 900
+    error = fail(cfg, [QUESTION[0], UserMessage(long_text)])
+    assert (error.status_code, error.error.code) == (413, "tokens_limit_reached")
+    assert "8000 tokens" in error.error.message and "shorten" in explain(error, cfg)
+
+
+def test_an_unknown_model_is_named_in_the_explanation(replay_env):
+    cfg = settings()
+    error = fail(cfg, model="Phi-3-large-instruct")
+    assert (error.status_code, error.error.code) == (404, "unknown_model")
+    assert "'Phi-3-large-instruct'" in explain(error, cfg) and "GITHUB_MODELS_MODEL" in explain(error, cfg)
+
+
+def test_a_daily_limit_raises_at_once_with_the_wait_in_hours(replay_env):
+    error = fail(settings(scenario="daily-limit"))
+    assert isinstance(error, RetryAfterTooLong) and error.wait == 41373
+    assert "41373 s (about 11.5 hours)" in str(error) and "run the cell again" in str(error)
+
+
+def test_an_unknown_scenario_lists_the_recorded_ones(replay_env):
+    with pytest.raises(SettingsError, match="rate-limited") as error:
+        settings(scenario="meteor-strike")
+    assert "meteor-strike" in str(error.value)
+
+
+def test_in_live_mode_a_scenario_is_ignored_and_said_to_be(replay_env, capsys):
+    replay_env.setenv("GITHUB_MODELS_MODE", "live")
+    replay_env.setenv("GITHUB_TOKEN", "some-live-key")
+    replay_env.setenv("GITHUB_MODELS_ENDPOINT", "https://example.invalid/inference")
+    cfg = settings(scenario="rate-limited")
+    assert cfg.endpoint == "https://example.invalid/inference"
+    assert "scenario rate-limited ignored" in capsys.readouterr().out
+
+
+def test_explanations_in_live_mode_add_the_way_back_offline(replay_env):
+    error = fail(settings(scenario="retired"))
+    live = settings().__class__("live", "https://models.example.com", "key", "Phi-3-small-8k-instruct")
+    assert explain(error, live).endswith("set GITHUB_MODELS_MODE=replay to continue offline.")
+    assert "models.example.com" in explain(error, live)
