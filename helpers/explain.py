@@ -62,7 +62,7 @@ def _cause(error: BaseException, host: str, model: str) -> str | None:
 
 
 def explain(error: BaseException, cfg) -> str | None:
-    """What went wrong and what to do next, for the failures learners meet; None for anything else."""
+    """What went wrong and what to do next, for the failures learners meet (None for others); notebook 05 introduces it."""
     if isinstance(error, HttpResponseError) and getattr(error.error, "code", None) == "no_recording":
         return error.error.message
     host = "the replay server" if cfg.mode == "replay" else urlsplit(cfg.endpoint).netloc
