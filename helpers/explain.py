@@ -65,7 +65,10 @@ def explain(error: BaseException, cfg) -> str | None:
     """What went wrong and what to do next, for the failures learners meet (None for others); notebook 05 introduces it."""
     if isinstance(error, HttpResponseError) and getattr(error.error, "code", None) == "no_recording":
         return error.error.message
-    host = "the replay server" if cfg.mode == "replay" else urlsplit(cfg.endpoint).netloc
+    where = (
+        getattr(cfg, "upstream", "") or cfg.endpoint
+    )  # in record mode, the live service behind the recorder
+    host = "the replay server" if cfg.mode == "replay" else urlsplit(where).netloc
     cause = _cause(error, host, cfg.model)
     if cause is None:
         return None
