@@ -4,7 +4,7 @@ import pytest
 from azure.ai.inference.models import SystemMessage, UserMessage
 from azure.core.exceptions import ClientAuthenticationError, HttpResponseError
 
-from helpers import SettingsError, client, explain, settings
+from helpers import Settings, SettingsError, client, explain, settings
 from helpers.clients import RetryAfterTooLong
 
 QUESTION = [
@@ -94,6 +94,14 @@ def test_in_live_mode_a_scenario_is_ignored_and_said_to_be(replay_env, capsys):
 
 def test_explanations_in_live_mode_add_the_way_back_offline(replay_env):
     error = fail(settings(scenario="retired"))
-    live = settings().__class__("live", "https://models.example.com", "key", "Phi-3-small-8k-instruct")
+    live = Settings("live", "https://models.example.com", "key", "Phi-3-small-8k-instruct")
     assert explain(error, live).endswith("set GITHUB_MODELS_MODE=replay to continue offline.")
     assert "models.example.com" in explain(error, live)
+
+
+def test_in_record_mode_explanations_name_the_live_service_not_the_recorder(replay_env):
+    error = fail(settings(scenario="retired"))
+    recording = Settings(
+        "record", "http://127.0.0.1:9", "key", "Phi-3-small-8k-instruct", "", "https://live.example.com"
+    )
+    assert "live.example.com is retired" in explain(error, recording)
