@@ -178,7 +178,7 @@ def test_a_question_typed_into_the_chat_box_streams_its_answer_in_jupyterlab(lab
         box.locator(".chat-question input").press_sequentially(DEMO_QUESTIONS[0])
         page.evaluate(WATCH_REPLY)
         box.locator(".chat-send").click()
-        box.locator(".chat-usage").filter(has_text="Tokens:").wait_for(timeout=20_000)
+        box.locator(".chat-usage").filter(has_text="Tokens:").wait_for(timeout=60_000)
         seen = page.evaluate("() => { clearInterval(window.replayWatch); return window.replaySeen; }")
     finally:  # what the learner would see, passed or failed
         SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
