@@ -69,7 +69,10 @@ def main(args: list[str]) -> None:
     folder = Path(args.pop(args.index("--record") + 1)) if "--record" in args else None
     args = [arg for arg in args if arg != "--record"]
     paths = [Path(name).resolve() for name in args] or sorted(NOTEBOOKS.glob("[0-9][0-9]-*.ipynb"))
-    record(folder, paths) if folder else refresh_outputs(paths)
+    if folder:
+        record(folder, paths)
+    else:
+        refresh_outputs(paths)
 
 
 if __name__ == "__main__":
