@@ -43,8 +43,8 @@ def _cause(error: BaseException, host: str, model: str) -> str | None:
         401: f"HTTP 401: {host} refused the key in GITHUB_TOKEN. Check that it is current and allowed to use "
         "models (a fine-grained token needs the models: read permission)",
         403: f"HTTP 403: {host} refused the key in GITHUB_TOKEN for this model. Check the token's permissions",
-        404: f"HTTP 404: {host} does not know model {model!r} (or the endpoint path is wrong). Check "
-        "GITHUB_MODELS_MODEL and GITHUB_MODELS_ENDPOINT",
+        404: f"HTTP 404: {host} does not know model {model!r} (or the endpoint path is wrong). Check the "
+        "model name (GITHUB_MODELS_MODEL, or the model= your code passes) and GITHUB_MODELS_ENDPOINT",
         410: f"HTTP 410 Gone: {host} is retired (GitHub Models shut down on 2026-07-30). Point "
         "GITHUB_MODELS_ENDPOINT at a live compatible service",
         413: "HTTP 413: the request is larger than the model accepts (the free tier took 8000 tokens in). "

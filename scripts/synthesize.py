@@ -124,11 +124,12 @@ JACK = "All work and no play makes Jack a dull boy. " * 900
 PARIS_QUESTION = [SYSTEM, user("What is the capital of France?")]
 
 
-def rate_limited(name: str, limit: str, wait: int) -> dict:
-    """A 429 the way the service sent it: the limit named in the message, Retry-After in seconds."""
-    message = f"Rate limit of {limit} exceeded. Please wait {wait} seconds before retrying."
+def rate_limited(name: str, limit: str, counter: str, wait: int) -> dict:
+    """A 429 the way the service sent it: the limit and its counter named, Retry-After in seconds."""
+    message = f"Rate limit of {limit} exceeded for {counter}. Please wait {wait} seconds before retrying."
     headers = {"retry-after": str(wait), "x-ratelimit-remaining-requests": "0"}
-    return failure(name, PARIS_QUESTION, 429, {"code": "RateLimitReached", "message": message}, name, headers)
+    error = {"code": "RateLimitReached", "message": message, "details": message}
+    return failure(name, PARIS_QUESTION, 429, error, name, headers)
 
 
 COMPARE_PROMPTS = {
@@ -282,8 +283,8 @@ EXCHANGES = [
         model="Phi-3-mini-128k-instruct",
     ),
     # lesson 05: limits and errors
-    rate_limited("rate-limited", "15 per 60s for UserByModelByMinute", 1),
-    rate_limited("daily-limit", "150 per 86400s for UserByModelByDay", 41373),
+    rate_limited("rate-limited", "15 per 60s", "UserByModelByMinute", 1),
+    rate_limited("daily-limit", "150 per 86400s", "UserByModelByDay", 41373),
     failure(
         "bad-key", PARIS_QUESTION, 401, {"code": "unauthorized", "message": "Bad credentials"}, "bad-key"
     ),

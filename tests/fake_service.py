@@ -14,7 +14,10 @@ ERRORS = {
     401: ("unauthorized", "Bad credentials"),
     404: ("unknown_model", "Unknown model: the model does not exist"),
     410: ("gone", "This service has been retired"),
-    429: ("RateLimitReached", "Rate limit of 15 per 60s exceeded for UserByModelByMinute"),
+    429: (
+        "RateLimitReached",
+        "Rate limit of 15 per 60s exceeded for UserByModelByMinute. Please wait 42 seconds before retrying.",
+    ),
 }
 
 
