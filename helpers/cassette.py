@@ -67,7 +67,7 @@ class Cassette:
     response: dict
 
     @property
-    def key(self) -> tuple[str, str, str]:
+    def key(self) -> tuple[str, str, str, str]:
         request = self.request
         return request_key(request["method"], request["route"], request["body"], request.get("scenario", ""))
 

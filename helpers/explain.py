@@ -49,8 +49,8 @@ def _cause(error: BaseException, host: str, model: str) -> str | None:
         "GITHUB_MODELS_ENDPOINT at a live compatible service",
         413: "HTTP 413: the request is larger than the model accepts (the free tier took 8000 tokens in). "
         "Send less: shorten or trim the messages",
-        429: f"HTTP 429: rate limit reached. Wait {wait or 'a minute'} s before the next request, or send "
-        "fewer requests per minute and per day",
+        429: f"HTTP 429: rate limit reached. Wait {f'{wait} s' if wait else 'a minute'} before the next "
+        "request, or send fewer requests per minute and per day",
     }
     if code == "content_filter":
         return (
@@ -65,9 +65,7 @@ def explain(error: BaseException, cfg) -> str | None:
     """What went wrong and what to do next, for the failures learners meet (None for others); notebook 05 introduces it."""
     if isinstance(error, HttpResponseError) and getattr(error.error, "code", None) == "no_recording":
         return error.error.message
-    where = (
-        getattr(cfg, "upstream", "") or cfg.endpoint
-    )  # in record mode, the live service behind the recorder
+    where = getattr(cfg, "upstream", "") or cfg.endpoint  # record mode: the live service, not the recorder
     host = "the replay server" if cfg.mode == "replay" else urlsplit(where).netloc
     cause = _cause(error, host, cfg.model)
     if cause is None:

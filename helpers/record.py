@@ -58,18 +58,19 @@ class Recorder:
         headers = {name: handler.headers[name] for name in FORWARDED if name in handler.headers}
         connect = HTTPSConnection if self.upstream.scheme == "https" else HTTPConnection
         connection = connect(self.upstream.netloc, timeout=UPSTREAM_TIMEOUT)
-        started = time.monotonic()
+        started, streaming = time.monotonic(), False
         try:
             connection.request("POST", path, json.dumps(body).encode(), headers)
             upstream = connection.getresponse()
             kept = {k.lower(): v for k, v in upstream.getheaders() if KEPT_HEADERS.fullmatch(k.lower())}
             response = {"status": upstream.status, "headers": kept}
-            if "text/event-stream" in kept.get("content-type", ""):
+            streaming = "text/event-stream" in kept.get("content-type", "")
+            if streaming:
                 response["events"] = self.relay_events(handler, upstream, started)
             else:
                 response.update(self.read_body(upstream, started))
         except OSError as error:
-            if "events" not in locals().get("response", {}):
+            if not streaming:  # a stream cut off midway has sent its headers: only closing is left
                 handler.send_error_json(
                     502,
                     "upstream_unreachable",

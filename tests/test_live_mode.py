@@ -113,7 +113,13 @@ def test_an_unreachable_host_is_explained_under_its_traceback(live, tmp_path, cl
 
 
 @pytest.mark.parametrize(
-    "status, cause", [(401, "refused the key"), (404, "does not know model"), (410, "is retired")]
+    "status, cause",
+    [
+        (401, "refused the key"),
+        (404, "does not know model"),
+        (410, "is retired"),
+        (429, "Wait a minute before"),
+    ],
 )
 def test_check_explains_each_live_failure(live, capsys, status, cause):
     live(fail_with=status)
