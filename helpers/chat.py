@@ -10,15 +10,8 @@ from azure.ai.inference.models import AssistantMessage, SystemMessage, UserMessa
 from helpers.clients import client
 from helpers.config import DEFAULT_MODEL, Settings, settings
 from helpers.explain import explain
+from helpers.models import MODELS
 
-MODELS = (
-    "Phi-3-mini-4k-instruct",
-    "Phi-3-mini-128k-instruct",
-    "Phi-3-small-8k-instruct",
-    "Phi-3-small-128k-instruct",
-    "Phi-3-medium-4k-instruct",
-    "Phi-3-medium-128k-instruct",
-)
 SYSTEM_PROMPT = "You are a helpful assistant."
 DEMO_QUESTIONS = (  # replay answers these, in this order, with DEFAULT_MODEL and SYSTEM_PROMPT
     "What is a token?",
