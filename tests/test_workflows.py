@@ -32,7 +32,7 @@ def validator():
     return validators.validator_for(schema)(schema, registry=Registry())
 
 
-@pytest.mark.parametrize("name", ["test.yml", "live.yml"])
+@pytest.mark.parametrize("name", ["test.yml", "live.yml", "local.yml"])
 def test_workflow_is_valid(validator, name):
     assert [error.message for error in validator.iter_errors(load(name))] == []
 
@@ -66,3 +66,52 @@ def test_live_runs_only_by_hand_with_models_permission_in_live_mode():
         "pytest notebooks" in run and {"--nbval-lax", "--noconftest"} <= set(run.split())
         for run in run_steps(workflow)
     )
+
+
+def steps(workflow: dict, job: str) -> list[dict]:
+    return workflow["jobs"][job]["steps"]
+
+
+def test_local_runs_weekly_and_by_hand_with_read_only_contents():
+    workflow = load("local.yml")
+    assert set(workflow["on"]) == {"workflow_dispatch", "schedule"}
+    (schedule,) = workflow["on"]["schedule"]
+    minute, hour, day, month, weekday = schedule["cron"].split()
+    assert (day, month) == ("*", "*") and weekday.isdigit()  # once a week
+    assert workflow["permissions"] == {"contents": "read"}  # no secret, no write, no models permission
+    assert workflow["concurrency"]["group"]
+    job = workflow["jobs"]["record"]
+    assert job["runs-on"] == "ubuntu-latest" and 0 < job["timeout-minutes"] <= 180
+    assert job["env"]["GITHUB_MODELS_MODE"] == "local"
+    assert "GITHUB_TOKEN" not in str(workflow)  # local mode needs no key
+
+
+def test_local_installs_ollama_waits_for_it_pulls_then_records_every_lesson():
+    workflow = load("local.yml")
+    uses = [step.get("uses", "") for step in steps(workflow, "record")]
+    assert {"actions/checkout@v4", "actions/setup-python@v5", "actions/setup-node@v4"} <= set(uses)
+    python = next(step for step in steps(workflow, "record") if step.get("uses") == "actions/setup-python@v5")
+    assert python["with"]["python-version"] == "3.12"
+    runs = run_steps(workflow)
+    install = next(i for i, run in enumerate(runs) if "curl -fsSL https://ollama.com/install.sh | sh" in run)
+    assert "zstd" in runs[install]  # the installer stops without it
+    wait = next(i for i, run in enumerate(runs) if "curl -sf http://localhost:11434/api/version" in run)
+    pull = runs.index("make local-model")
+    record = runs.index("make record-local RECORD_INTO=recordings")
+    assert install < wait < pull < record
+    assert not any("ollama pull" in run or "ollama serve" in run for run in runs)  # the Makefile's job
+
+
+def test_local_uploads_the_recordings_even_after_a_failed_lesson():
+    job = steps(load("local.yml"), "record")
+    record = next(i for i, step in enumerate(job) if "make record-local" in step.get("run", ""))
+    (upload,) = [step for step in job if step.get("uses") == "actions/upload-artifact@v4"]
+    assert job.index(upload) > record
+    assert upload["with"]["path"].rstrip("/") == "recordings" and upload["with"]["name"]
+    assert upload["if"].replace(" ", "") in ("${{!cancelled()}}", "!cancelled()", "${{always()}}", "always()")
+
+
+def test_the_make_targets_local_mode_relies_on_exist():
+    makefile = (ROOT / "Makefile").read_text("utf-8")
+    defined = set(re.findall(r"^([\w.-]+):", makefile, re.M))
+    assert {"local-model", "record-local", "lab"} <= defined
