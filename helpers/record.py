@@ -1,9 +1,14 @@
-"""Record mode: forward each request to a live service with the client's own key, and save the exchange.
+"""Forwarding to a live service, and record mode: forward each request with the client's own key, and save
+the exchange.
 
 Every exchange is saved, errors and streams included (with the delay before each event), as one cassette
 written atomically. No credential reaches a file: request headers are not stored, response headers are kept
 only from a short list, and the forwarded key is blanked wherever it appears. An existing, different
 recording of the same request is never overwritten; the recorder says so instead.
+
+``Forwarder.forward`` relays in named steps and saves only when given a cassette library; ``Recorder`` is
+record mode's forwarder. A subclass changes what goes upstream (``rewrite_request``), what comes back
+(``rewrite_answer``) and what a client hears when the upstream cannot be reached (``unreachable``).
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from helpers.cassette import Cassette, CassetteError, Library, load_cassette, re
 from helpers.explain import OFFLINE
 
 FORWARDED = ("Content-Type", "Accept", "Authorization", "api-key", "User-Agent", "extra-parameters")
+KEPT_QUERY = ("api-version",)
 KEPT_HEADERS = re.compile(r"content-type|retry-after(-ms)?|x-ratelimit-[\w-]+")
 UPSTREAM_TIMEOUT = 120
 REDACTED = "<redacted>"
@@ -40,68 +46,116 @@ def cassette_name(body: dict, key: tuple) -> str:
     return f"{words}-{hashlib.sha256(repr(key).encode()).hexdigest()[:8]}"
 
 
-class Recorder:
-    """Forwards requests to `upstream` and saves each exchange into `library`'s folder."""
+def client_keys(handler) -> list[str]:
+    """The keys the client sent (``Authorization: Bearer`` and ``api-key``), to blank them in saved files."""
+    keys = [handler.headers.get(name, "").removeprefix("Bearer ") for name in ("Authorization", "api-key")]
+    return [key for key in keys if key]
 
-    def __init__(self, upstream: str, library: Library):
+
+def kept_query(path: str) -> str:
+    """The request's query string reduced to what the service needs (``api-version``); no credential."""
+    return urlencode([(k, v) for k, v in parse_qsl(urlsplit(path).query) if k in KEPT_QUERY])
+
+
+def forwarded_headers(handler) -> dict:
+    """The client's headers that go upstream: content type, auth, user agent; not its request ids."""
+    return {name: handler.headers[name] for name in FORWARDED if name in handler.headers}
+
+
+def kept_headers(upstream: HTTPResponse) -> dict:
+    """The response headers worth saving and passing on: content type, retry-after, x-ratelimit-*."""
+    return {k.lower(): v for k, v in upstream.getheaders() if KEPT_HEADERS.fullmatch(k.lower())}
+
+
+def is_stream(response: dict) -> bool:
+    """Whether the upstream answers with server-sent events."""
+    return "text/event-stream" in response["headers"].get("content-type", "")
+
+
+class Forwarder:
+    """Relays each request to `upstream` and its answer back, events as they arrive; with a `library`, it
+    also saves each exchange into the library's folder before the answer ends."""
+
+    def __init__(self, upstream: str, library: Library | None = None):
         self.upstream, self.library = urlsplit(upstream), library
         self.lock = threading.Lock()
 
     def forward(self, handler, route: str, body: dict) -> None:
-        """Answer the handler's request from upstream, events as they arrive; the exchange is saved before
-        the answer ends, so a client that has its answer finds the cassette written."""
-        keys = [
-            handler.headers.get(name, "").removeprefix("Bearer ") for name in ("Authorization", "api-key")
-        ]
-        query = urlencode([(k, v) for k, v in parse_qsl(urlsplit(handler.path).query) if k == "api-version"])
-        path = self.upstream.path.rstrip("/") + route + (f"?{query}" if query else "")
-        headers = {name: handler.headers[name] for name in FORWARDED if name in handler.headers}
+        """Answer the handler's request from upstream. Given a library, the exchange is saved before the
+        answer ends, so a client that has its answer finds the cassette written."""
+        request = {"method": "POST", "route": route, "query": kept_query(handler.path), "body": body}
+        response = self.relay(handler, request)
+        if response is None:
+            return
+        if self.library is not None:
+            self.save(request, response, handler.headers.get("User-Agent", ""), client_keys(handler))
+        self.reply(handler, response)
+
+    # Hooks: a subclass changes these to send something else upstream or to pass something else back.
+
+    def rewrite_request(self, body: dict, headers: dict) -> tuple[dict, dict]:
+        """The body and headers sent upstream for the client's (default: as the client sent them)."""
+        return body, headers
+
+    def rewrite_answer(self, data, request: dict):
+        """What the client gets (and a cassette keeps) for a JSON answer or one stream event's JSON. The
+        default returns `data` itself, and a stream's events then pass on byte for byte as they came; any
+        other object is sent re-serialized."""
+        return data
+
+    def unreachable(self, error: OSError) -> str:
+        """The 502 message when the upstream cannot be reached."""
+        return f"Could not reach {self.upstream.netloc} ({error})."
+
+    # Steps of forward(), in order.
+
+    def upstream_path(self, route: str, query: str) -> str:
+        """The upstream's own path prefix, the route, and the kept query."""
+        return self.upstream.path.rstrip("/") + route + (f"?{query}" if query else "")
+
+    def open_connection(self) -> HTTPConnection:
         connect = HTTPSConnection if self.upstream.scheme == "https" else HTTPConnection
-        connection = connect(self.upstream.netloc, timeout=UPSTREAM_TIMEOUT)
+        return connect(self.upstream.netloc, timeout=UPSTREAM_TIMEOUT)
+
+    def relay(self, handler, request: dict) -> dict | None:
+        """Send the request upstream and the answer on: a stream event by event, short of its final
+        ``[DONE]``; a whole body read, not yet sent (reply() finishes both). The response as a cassette
+        holds it, or None when the upstream failed: the client has its 502, or a cut stream is closed."""
+        body, headers = self.rewrite_request(request["body"], forwarded_headers(handler))
+        connection = self.open_connection()
         started, streaming = time.monotonic(), False
         try:
+            path = self.upstream_path(request["route"], request["query"])
             connection.request("POST", path, json.dumps(body).encode(), headers)
             upstream = connection.getresponse()
-            kept = {k.lower(): v for k, v in upstream.getheaders() if KEPT_HEADERS.fullmatch(k.lower())}
-            response = {"status": upstream.status, "headers": kept}
-            streaming = "text/event-stream" in kept.get("content-type", "")
+            response = {"status": upstream.status, "headers": kept_headers(upstream)}
+            streaming = is_stream(response)
             if streaming:
-                response["events"] = self.relay_events(handler, upstream, started)
+                response["events"] = self.relay_events(handler, upstream, started, request)
             else:
-                response.update(self.read_body(upstream, started))
+                response.update(self.read_body(upstream, started, request))
+            return response
         except OSError as error:
             if not streaming:  # a stream cut off midway has sent its headers: only closing is left
-                handler.send_error_json(
-                    502,
-                    "upstream_unreachable",
-                    f"Record mode could not reach {self.upstream.netloc} ({error}). Check "
-                    f"GITHUB_MODELS_ENDPOINT and your network, or {OFFLINE}.",
-                )
+                handler.send_error_json(502, "upstream_unreachable", self.unreachable(error))
             handler.close_connection = True
-            return
+            return None
         finally:
             connection.close()
-        request = {"method": "POST", "route": route, "query": query, "body": body}
-        self.save(request, response, handler.headers.get("User-Agent", ""), [k for k in keys if k])
-        if "events" not in response:
-            return handler.send_json(response["status"], response["body"], kept)
-        if response["events"] and response["events"][-1]["data"] == "[DONE]":
-            handler.write_chunk(b"data: [DONE]\n\n")
-        handler.write_chunk(b"")
 
-    @staticmethod
-    def read_body(upstream: HTTPResponse, started: float) -> dict:
+    def read_body(self, upstream: HTTPResponse, started: float, request: dict) -> dict:
+        """A whole answer and how long it took; a body that is not JSON is kept as text."""
         raw = upstream.read()
         elapsed = round((time.monotonic() - started) * 1000)
         try:
-            return {"elapsed_ms": elapsed, "body": json.loads(raw)}
+            body = json.loads(raw)
         except ValueError:
             return {"elapsed_ms": elapsed, "body": raw.decode("utf-8", errors="replace")}
+        return {"elapsed_ms": elapsed, "body": self.rewrite_answer(body, request)}
 
-    @staticmethod
-    def relay_events(handler, upstream: HTTPResponse, started: float) -> list:
+    def relay_events(self, handler, upstream: HTTPResponse, started: float, request: dict) -> list:
         """Pass server-sent events on as they arrive, noting the delay before each; hold back the final
-        ``[DONE]`` (the caller sends it once the exchange is saved)."""
+        ``[DONE]`` (reply() sends it once the exchange is saved)."""
         handler.send_response(upstream.status)
         handler.send_headers({"content-type": upstream.getheader("Content-Type", "text/event-stream")})
         handler.send_header("Transfer-Encoding", "chunked")
@@ -115,12 +169,25 @@ class Recorder:
                 now, payload = time.monotonic(), "\n".join(data)
                 events.append({"delay_ms": round((now - last) * 1000), "data": payload})
                 if payload != "[DONE]":
-                    events[-1]["data"] = json.loads(payload)
+                    parsed = json.loads(payload)
+                    events[-1]["data"] = answer = self.rewrite_answer(parsed, request)
+                    if answer is not parsed:
+                        payload = json.dumps(answer, ensure_ascii=False, separators=(",", ":"))
                     handler.write_chunk(f"data: {payload}\n\n".encode())
                 data, last = [], now
         return events
 
+    @staticmethod
+    def reply(handler, response: dict) -> None:
+        """Finish the answer: send a whole body, or end a relayed stream with the ``[DONE]`` it held back."""
+        if "events" not in response:
+            return handler.send_json(response["status"], response["body"], response["headers"])
+        if response["events"] and response["events"][-1]["data"] == "[DONE]":
+            handler.write_chunk(b"data: [DONE]\n\n")
+        handler.write_chunk(b"")
+
     def provenance(self, body: dict, user_agent: str) -> dict:
+        """Where a saved answer came from: recorded today from this upstream, for this model and SDK."""
         return {
             "kind": "recorded",
             "recorded": datetime.now(timezone.utc).date().isoformat(),
@@ -157,3 +224,17 @@ class Recorder:
                 return
             os.replace(temporary, path)
             self.library.by_key[key] = Cassette(path.stem, saved.provenance, saved.request, saved.response)
+
+
+class Recorder(Forwarder):
+    """Record mode: forwards requests to `upstream` with the client's own key and saves each exchange into
+    `library`'s folder."""
+
+    def __init__(self, upstream: str, library: Library):
+        super().__init__(upstream, library)
+
+    def unreachable(self, error: OSError) -> str:
+        return (
+            f"Record mode could not reach {self.upstream.netloc} ({error}). Check "
+            f"GITHUB_MODELS_ENDPOINT and your network, or {OFFLINE}."
+        )
