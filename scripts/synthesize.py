@@ -13,6 +13,8 @@ import random
 import re
 from pathlib import Path
 
+from helpers.models import MODELS
+
 CASSETTES = Path(__file__).resolve().parent.parent / "helpers" / "cassettes"
 WRITTEN = "2026-11-25"
 CREATED = 1724371200  # 2024-08-23, while the service was live
@@ -27,14 +29,16 @@ PROMPT_FILTER = [
 
 
 PACE = {"first_ms": (300, 500), "piece_ms": (15, 45), "base_ms": 420, "per_token_ms": 22}
-MODEL_PACE = {  # illustrative: smaller models answer sooner and faster; long-context variants a little slower
-    "Phi-3-mini-4k-instruct": {"first_ms": (200, 300), "piece_ms": (8, 20)},
-    "Phi-3-mini-128k-instruct": {"first_ms": (240, 340), "piece_ms": (10, 22)},
-    "Phi-3-small-8k-instruct": {"first_ms": (300, 500), "piece_ms": (15, 45)},
-    "Phi-3-small-128k-instruct": {"first_ms": (360, 560), "piece_ms": (18, 48)},
-    "Phi-3-medium-4k-instruct": {"first_ms": (500, 700), "piece_ms": (30, 60)},
-    "Phi-3-medium-128k-instruct": {"first_ms": (560, 760), "piece_ms": (34, 66)},
-}
+PACES = (  # illustrative, in the order of MODELS: smaller models answer sooner and faster, long-context
+    # variants a little slower
+    {"first_ms": (200, 300), "piece_ms": (8, 20)},  # mini 4k
+    {"first_ms": (240, 340), "piece_ms": (10, 22)},  # mini 128k
+    {"first_ms": (300, 500), "piece_ms": (15, 45)},  # small 8k
+    {"first_ms": (360, 560), "piece_ms": (18, 48)},  # small 128k
+    {"first_ms": (500, 700), "piece_ms": (30, 60)},  # medium 4k
+    {"first_ms": (560, 760), "piece_ms": (34, 66)},  # medium 128k
+)
+MODEL_PACE = dict(zip(MODELS, PACES, strict=True))
 
 
 def user(content: str) -> dict:
@@ -136,46 +140,47 @@ COMPARE_PROMPTS = {
     "llm": "Explain in two sentences what a large language model is.",
     "haiku": "Write a haiku about the sea.",
 }
-COMPARE_ANSWERS = {
-    "Phi-3-mini-4k-instruct": (
+ANSWERS = (  # each model's answers to COMPARE_PROMPTS, in the order of MODELS
+    (  # mini 4k
         "A large language model is a computer program trained on huge amounts of text to predict the next word "
         "in a sentence. Because it has seen so much writing, it can answer questions, summarise and write text "
         "that sounds natural.",
         "Waves fold into foam,\nsalt wind carries gull voices,\nthe tide breathes and goes.",
     ),
-    "Phi-3-mini-128k-instruct": (
+    (  # mini 128k
         "A large language model is an AI system trained on vast amounts of text to learn the patterns of "
         "language. It uses those patterns to predict likely next words, which lets it answer questions and "
         "generate fluent text.",
         "Blue depths hum softly,\nwhitecaps race the morning light,\nshells keep the sea's song.",
     ),
-    "Phi-3-small-8k-instruct": (
+    (  # small 8k
         "A large language model (LLM) is a neural network with billions of parameters, trained on a broad "
         "collection of text to predict the next token in a sequence. That simple objective teaches it grammar, "
         "facts and reasoning patterns, so it can answer questions, translate, summarise and write.",
         "Endless grey-green swell,\nmoonlight silvers every crest,\nthe shore waits, then sighs.",
     ),
-    "Phi-3-small-128k-instruct": (
+    (  # small 128k
         "A large language model is a deep neural network, usually a transformer, trained on enormous text "
         "corpora to predict the next token. From that training it learns enough about language and the world "
         "to hold conversations, follow instructions and draft many kinds of text.",
         "Tides pull at the sand,\nan old rhythm, in and out,\nthe sea keeps its time.",
     ),
-    "Phi-3-medium-4k-instruct": (
+    (  # medium 4k
         "A large language model is a transformer-based neural network with billions of parameters, trained on "
         "a vast and varied body of text to predict the next token given everything before it. Scaled up, this "
         "objective yields a general-purpose system that can follow instructions, reason through problems step "
         "by step and produce coherent, context-aware writing.",
         "Beneath the calm glass\nwhole worlds drift in the dark blue:\nthe sea holds its breath.",
     ),
-    "Phi-3-medium-128k-instruct": (
+    (  # medium 128k
         "A large language model is a very large neural network, typically a transformer, trained on trillions "
         "of words to predict the next token in a sequence. Through that training it acquires broad knowledge of "
         "language, facts and reasoning patterns, which it applies to answer questions, write and summarise "
         "documents, and carry on multi-turn conversations.",
         "Horizon dissolves,\ngulls stitch the wind to the waves,\nsalt light on my skin.",
     ),
-}
+)
+COMPARE_ANSWERS = dict(zip(MODELS, ANSWERS, strict=True))
 CITIES = {
     "Paris": "Paris is famous for the Eiffel Tower, the Louvre and its café culture, art and fashion.",
     "Tokyo": "Tokyo is famous for its mix of ultramodern skyscrapers and historic temples, its food and its "
@@ -392,7 +397,7 @@ def usage(body: dict, answer: str) -> dict:
     return {"completion_tokens": completion, "prompt_tokens": prompt, "total_tokens": prompt + completion}
 
 
-def headers(content_type: str, tokens: dict) -> dict:
+def answer_headers(content_type: str, tokens: dict) -> dict:
     return {
         "content-type": content_type,
         "x-ratelimit-limit-requests": "15",
@@ -406,34 +411,34 @@ def envelope(name: str, obj: str) -> dict:
     return {"created": CREATED, "id": f"synthetic-{name}", "model": "", "object": obj}
 
 
-def completion(exchange: dict, tokens: dict, pace: random.Random) -> dict:
+def completion_response(entry: dict, tokens: dict, pace: random.Random) -> dict:
     choice = {
         "content_filter_results": SAFE,
-        "finish_reason": exchange["finish_reason"],
+        "finish_reason": entry["finish_reason"],
         "index": 0,
-        "message": {"content": exchange["answer"], "role": "assistant", "tool_calls": None},
+        "message": {"content": entry["answer"], "role": "assistant", "tool_calls": None},
     }
     body = {
-        **envelope(exchange["name"], "chat.completion"),
-        "model": exchange["body"]["model"],
+        **envelope(entry["name"], "chat.completion"),
+        "model": entry["body"]["model"],
         "choices": [choice],
         "prompt_filter_results": PROMPT_FILTER,
         "usage": tokens,
     }
-    timing = {**PACE, **exchange.get("pace", {})}
+    timing = {**PACE, **entry.get("pace", {})}
     elapsed = round(
         timing["base_ms"] + timing["per_token_ms"] * tokens["completion_tokens"] * pace.uniform(0.8, 1.2)
     )
     return {
         "status": 200,
-        "headers": headers("application/json; charset=utf-8", tokens),
+        "headers": answer_headers("application/json; charset=utf-8", tokens),
         "elapsed_ms": elapsed,
         "body": body,
     }
 
 
-def stream(exchange: dict, tokens: dict, pace: random.Random) -> dict:
-    chunk = {**envelope(exchange["name"], "chat.completion.chunk"), "model": exchange["body"]["model"]}
+def stream_response(entry: dict, tokens: dict, pace: random.Random) -> dict:
+    chunk = {**envelope(entry["name"], "chat.completion.chunk"), "model": entry["body"]["model"]}
 
     def delta(content: dict, finish=None) -> dict:
         choice = {"delta": content, "finish_reason": finish, "index": 0}
@@ -449,8 +454,8 @@ def stream(exchange: dict, tokens: dict, pace: random.Random) -> dict:
         "object": "",
         "prompt_filter_results": PROMPT_FILTER,
     }
-    pieces = re.findall(r"\s*\S+", exchange["answer"])
-    timing = {**PACE, **exchange.get("pace", {})}
+    pieces = re.findall(r"\s*\S+", entry["answer"])
+    timing = {**PACE, **entry.get("pace", {})}
     events = [
         {"delay_ms": round(pace.uniform(*timing["first_ms"])), "data": first},
         {"delay_ms": round(pace.uniform(60, 120)), "data": delta({"content": "", "role": "assistant"})},
@@ -460,26 +465,31 @@ def stream(exchange: dict, tokens: dict, pace: random.Random) -> dict:
         for piece in pieces
     ]
     events += [
-        {"delay_ms": round(pace.uniform(10, 30)), "data": delta({}, exchange["finish_reason"])},
+        {"delay_ms": round(pace.uniform(10, 30)), "data": delta({}, entry["finish_reason"])},
         {"delay_ms": 2, "data": {**chunk, "choices": [], "usage": tokens}},
         {"delay_ms": 1, "data": "[DONE]"},
     ]
-    return {"status": 200, "headers": headers("text/event-stream; charset=utf-8", tokens), "events": events}
+    return {
+        "status": 200,
+        "headers": answer_headers("text/event-stream; charset=utf-8", tokens),
+        "events": events,
+    }
 
 
-def cassette(exchange: dict) -> dict:
-    body, pace = exchange["body"], random.Random(exchange["name"])
-    tokens = usage(body, exchange["answer"])
-    if "error" in exchange:
-        headers = {"content-type": "application/json", **exchange["headers"]}
+def cassette(entry: dict) -> dict:
+    """The cassette of one entry of EXCHANGES: provenance, request and the response replayed."""
+    body, pace = entry["body"], random.Random(entry["name"])
+    tokens = usage(body, entry["answer"])
+    if "error" in entry:
+        error_headers = {"content-type": "application/json", **entry["headers"]}
         response = {
-            "status": exchange["status"],
-            "headers": headers,
+            "status": entry["status"],
+            "headers": error_headers,
             "elapsed_ms": round(pace.uniform(80, 160)),
         }
-        response["body"] = {"error": exchange["error"]}
+        response["body"] = {"error": entry["error"]}
     else:
-        response = (stream if body.get("stream") else completion)(exchange, tokens, pace)
+        response = (stream_response if body.get("stream") else completion_response)(entry, tokens, pace)
     provenance = {
         "kind": "synthetic",
         "note": "Written to the service's documented wire format because GitHub Models was retired "
@@ -493,20 +503,20 @@ def cassette(exchange: dict) -> dict:
         "method": "POST",
         "route": "/chat/completions",
         "query": "api-version=2024-05-01-preview",
-        **({"scenario": exchange["scenario"]} if exchange.get("scenario") else {}),
+        **({"scenario": entry["scenario"]} if entry.get("scenario") else {}),
         "body": body,
     }
     return {"provenance": provenance, "request": request, "response": response}
 
 
-def render(exchange: dict) -> str:
+def render(entry: dict) -> str:
     """The cassette file's text for one exchange."""
-    return json.dumps(cassette(exchange), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(cassette(entry), indent=2, ensure_ascii=False) + "\n"
 
 
 def main() -> None:
-    for exchange in EXCHANGES:
-        (CASSETTES / f"{exchange['name']}.json").write_text(render(exchange), encoding="utf-8")
+    for entry in EXCHANGES:
+        (CASSETTES / f"{entry['name']}.json").write_text(render(entry), encoding="utf-8")
     print(f"wrote {len(EXCHANGES)} synthetic cassettes")
 
 
