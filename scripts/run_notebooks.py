@@ -9,6 +9,7 @@ tests/sanitize.cfg masks those for nbval.
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 from pathlib import Path
@@ -65,12 +66,33 @@ def record(folder: Path, paths: list[Path]) -> None:
     )
 
 
-def main(args: list[str]) -> None:
-    folder = Path(args.pop(args.index("--record") + 1)) if "--record" in args else None
-    args = [arg for arg in args if arg != "--record"]
-    paths = [Path(name).resolve() for name in args] or sorted(NOTEBOOKS.glob("[0-9][0-9]-*.ipynb"))
-    if folder:
-        record(folder, paths)
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    """The notebooks to run (default: every lesson) and, with --record, the folder to record into."""
+    parser = argparse.ArgumentParser(
+        prog="python scripts/run_notebooks.py",
+        description="Re-run the lessons in replay mode and save their outputs, or re-record them live.",
+    )
+    parser.add_argument(
+        "notebooks", nargs="*", type=Path, help="notebooks to run (default: every lesson in notebooks/)"
+    )
+    parser.add_argument(
+        "--record",
+        metavar="DIR",
+        type=Path,
+        help="record every exchange against the live endpoint (GITHUB_TOKEN, GITHUB_MODELS_ENDPOINT) into DIR",
+    )
+    args = parser.parse_intermixed_args(argv)
+    missing = [str(path) for path in args.notebooks if not path.is_file()]
+    if missing:
+        parser.error(f"no such notebook: {', '.join(missing)}")
+    return args
+
+
+def main(argv: list[str]) -> None:
+    args = parse_args(argv)
+    paths = [path.resolve() for path in args.notebooks] or sorted(NOTEBOOKS.glob("[0-9][0-9]-*.ipynb"))
+    if args.record:
+        record(args.record, paths)
     else:
         refresh_outputs(paths)
 

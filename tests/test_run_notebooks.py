@@ -1,0 +1,52 @@
+"""scripts/run_notebooks.py's command line: argparse, so a wrong call is a usage error, never a traceback.
+
+Only the argument parsing runs here: no notebook is executed.
+"""
+
+import importlib.util
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SCRIPT = ROOT / "scripts" / "run_notebooks.py"
+USAGE = "usage: python scripts/run_notebooks.py [-h] [--record DIR] [notebooks ...]"
+
+
+def load_script():
+    spec = importlib.util.spec_from_file_location("run_notebooks", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--record"], "argument --record: expected one argument"),
+        (["notebooks/00-setup.ipynb", "--record"], "argument --record: expected one argument"),
+        (["--recrod", "new"], "unrecognized arguments: --recrod"),
+        (["no-such-lesson.ipynb"], "no such notebook: no-such-lesson.ipynb"),
+    ],
+)
+def test_a_wrong_call_is_a_usage_error(args, message):
+    result = subprocess.run(
+        [sys.executable, "scripts/run_notebooks.py", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith(USAGE) and message in result.stderr
+    assert "Traceback" not in result.stderr and result.stdout == ""
+
+
+def test_notebooks_and_record_may_come_in_any_order():
+    first, second = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))[:2]
+    args = load_script().parse_args([str(first), "--record", "new", str(second)])
+    assert args.notebooks == [first, second] and args.record == Path("new")
+    args = load_script().parse_args([])
+    assert args.notebooks == [] and args.record is None
