@@ -23,8 +23,9 @@ TEXT_STYLE = "white-space: pre-wrap; line-height: 1.4; margin: 4px 0"
 REPLY_STYLE = f"{TEXT_STYLE}; border-left: 3px solid #1976d2; padding-left: 6px"
 
 
-def _html(text: str, style: str = TEXT_STYLE) -> str:
-    return f'<div style="{style}">{escape(text)}</div>' if text else ""
+def _html(text: str, style: str = TEXT_STYLE, label: str = "") -> str:
+    """`text`, escaped, in a styled block after `label` (markup: the speaker's name); nothing if both are empty."""
+    return f'<div style="{style}">{label}{escape(text)}</div>' if text or label else ""
 
 
 def demo_hint() -> str:
@@ -37,12 +38,16 @@ def demo_hint() -> str:
 
 
 class ChatBox:
-    """A chat box with model, system prompt, Send and Clear, streaming each reply; notebook 06 introduces it."""
+    """A chat box with model, system prompt, Send and Clear, streaming each reply; notebook 06 introduces it.
+
+    Without `cfg` it calls settings(), which prints the setup line and, in replay mode, starts the kernel's
+    replay server. It builds its own client: close() closes that client and the widgets.
+    """
 
     def __init__(self, cfg: Settings | None = None) -> None:
         import ipywidgets as widgets  # here, not at the top: importing helpers stays light
 
-        self.cfg = cfg or settings()
+        self.cfg = settings() if cfg is None else cfg
         self.client = client(self.cfg)
         self.history: list = []
         self.notice = ""
@@ -124,12 +129,11 @@ class ChatBox:
             self.history.insert(0, SystemMessage(content=self.system.value.strip()))
 
     def _show_history(self) -> None:
-        rows = [
-            f"<b>{'You' if message.role == 'user' else 'Assistant'}:</b> {escape(message.content)}"
+        self.transcript.value = "".join(
+            _html(message.content, label=f"<b>{'You' if message.role == 'user' else 'Assistant'}:</b> ")
             for message in self.history
             if message.role != "system"
-        ]
-        self.transcript.value = "".join(f'<div style="{TEXT_STYLE}">{row}</div>' for row in rows)
+        )
 
     def _friendly(self, error: Exception) -> str:
         """What went wrong in a learner's words: helpers.explain, else the error's own message."""
@@ -153,3 +157,12 @@ class ChatBox:
         self.history.clear()
         self.question.value = self.transcript.value = self.reply.value = self.usage.value = ""
         self._say("")
+
+    def close(self) -> None:
+        """Close the client the chat box built and take the widget down; notebook 06 introduces it."""
+        self.client.close()
+        widgets = [self.view]
+        while widgets:
+            widget = widgets.pop()
+            widgets.extend(getattr(widget, "children", ()))
+            widget.close()

@@ -48,8 +48,13 @@ class BoundedRetryPolicy(RetryPolicy):
 
 
 def client(cfg: Settings | None = None) -> ChatCompletionsClient:
-    """A ChatCompletionsClient for the current settings, with bounded retries; notebook 02 introduces it."""
-    cfg = cfg or settings()
+    """A ChatCompletionsClient for the current settings, with bounded retries; notebook 02 introduces it.
+
+    Without `cfg` it calls settings(), which prints the setup line and, in replay mode, starts the kernel's
+    replay server.
+    """
+    if cfg is None:
+        cfg = settings()
     return ChatCompletionsClient(
         endpoint=cfg.endpoint,
         credential=AzureKeyCredential(cfg.token),

@@ -12,8 +12,13 @@ CHECK_QUESTION = "Reply with the single word OK."
 
 
 def check(cfg: Settings | None = None) -> None:
-    """Ask the configured endpoint for a one-word answer and say whether it works; notebook 00 introduces it."""
-    cfg = cfg or settings()
+    """Ask the configured endpoint for a one-word answer and say whether it works; notebook 00 introduces it.
+
+    Without `cfg` it calls settings(), which prints the setup line and, in replay mode, starts the kernel's
+    replay server.
+    """
+    if cfg is None:
+        cfg = settings()
     try:
         with client(cfg) as chat:
             response = chat.complete(

@@ -12,6 +12,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from azure.core.exceptions import ServiceRequestError
+from test_models import PHI3
 
 import helpers
 from helpers import chat as chat_module
@@ -42,22 +43,11 @@ def box(replay_env, capsys):
     box = ChatBox(helpers.settings())
     capsys.readouterr()  # the setup line settings() prints
     yield box
-    box.client.close()
+    box.close()
 
 
 def test_the_chat_box_offers_the_six_phi3_models_and_starts_on_the_lessons_model(box, model):
-    assert (
-        box.model.options
-        == MODELS
-        == (
-            "Phi-3-mini-4k-instruct",
-            "Phi-3-mini-128k-instruct",
-            "Phi-3-small-8k-instruct",
-            "Phi-3-small-128k-instruct",
-            "Phi-3-medium-4k-instruct",
-            "Phi-3-medium-128k-instruct",
-        )
-    )
+    assert box.model.options == MODELS == PHI3
     assert box.model.value == model
     assert box.system.value == SYSTEM_PROMPT and box.history == []
 
@@ -165,6 +155,25 @@ def test_other_failures_show_as_one_friendly_line(box, monkeypatch, error, shown
     ask(box, DEMO_QUESTIONS[0])
     assert box.notice.startswith(shown) and "\n" not in box.notice
     assert box.history == [box.history[0]] and not box.send.disabled
+
+
+def test_close_closes_the_client_it_built_and_takes_the_widget_down(box):
+    ask(box, DEMO_QUESTIONS[0])
+    widgets = [box.view, box.model, box.system, box.transcript, box.question, box.send, box.clear]
+    assert all(widget.comm is not None for widget in widgets)
+    box.close()
+    with pytest.raises(ValueError, match="HTTP transport has already been closed"):
+        box.client.complete(messages=[{"role": "user", "content": DEMO_QUESTIONS[0]}], model=box.model.value)
+    assert all(widget.comm is None for widget in widgets)
+    box.close()  # closing twice is harmless
+
+
+def test_the_transcript_and_the_notices_share_one_html_helper(box):
+    assert inspect.getsource(chat_module).count("<div") == 1
+    ask(box, DEMO_QUESTIONS[0])
+    assert box.transcript.value.startswith(
+        f'<div style="{chat_module.TEXT_STYLE}"><b>You:</b> What is a token?</div>'
+    )
 
 
 def test_displaying_the_chat_box_gives_the_widget_and_a_fixed_plain_text(box):
