@@ -10,12 +10,15 @@ from urllib.parse import urlsplit
 
 from helpers.cassette import Library
 from helpers.explain import explain_in_notebook
+from helpers.local import OllamaForwarder, local_tag, ollama_url, readiness
+from helpers.models import LOCAL_DEFAULT_MODEL, ollama_tag
 from helpers.replay import ReplayServer, default_cassettes, default_speed, start_in_thread
 
-MODES = ("replay", "live", "record")
+MODES = ("replay", "live", "record", "local")
 RETIRED_ENDPOINT = "https://models.inference.ai.azure.com"
 DEFAULT_MODEL = "Phi-3-small-8k-instruct"
 REPLAY_TOKEN = "replay-mode-needs-no-token"
+LOCAL_TOKEN = "local-mode-needs-no-token"  # Ollama wants no key; the forwarder drops any it is sent
 ALWAYS_SET_IN_CI = "Actions and Codespaces set GITHUB_TOKEN themselves"
 
 _servers: dict[tuple[Path, str | None], ReplayServer] = {}
@@ -49,10 +52,13 @@ class Settings:
             return f"Mode: replay (local server, {self.answers_from}) · model {self.model}{scenario}"
         if scenario:
             scenario += " ignored (scenarios are recorded failures, for replay only)"
+        saving = f" · {self.answers_from}" if self.answers_from else ""
+        if self.mode == "local":
+            ollama = urlsplit(self.upstream).netloc
+            return f"Mode: local (Ollama at {ollama}{saving}) · model {self.model} (Ollama tag {ollama_tag(self.model)}){scenario}"
         where = self.upstream or self.endpoint
         if where == RETIRED_ENDPOINT:
             where += " (retired 2026-07-30: set GITHUB_MODELS_ENDPOINT)"
-        saving = f" · {self.answers_from}" if self.mode == "record" else ""
         return f"Mode: {self.mode} · endpoint {where}{saving} · model {self.model}{scenario}"
 
 
@@ -65,7 +71,8 @@ def _mode() -> str:
     if mode not in MODES:
         raise SettingsError(
             f"GITHUB_MODELS_MODE={mode!r} is not a mode. Use replay (the default: offline, recorded answers), "
-            "live (a real endpoint) or record (live, saving each answer for replay)."
+            "local (a Phi-3 running under Ollama on this machine), live (a real endpoint) or record (live, "
+            "saving each answer for replay)."
         )
     return mode
 
@@ -99,15 +106,22 @@ def _token(mode: str) -> str:
     return token
 
 
-def _local_server(upstream: str | None = None) -> ReplayServer:
-    """This kernel's replay server for the cassette folder (a recorder, given an upstream), started once."""
+def _local_server(
+    upstream: str | None = None, ollama: str | None = None, saving: bool = False
+) -> ReplayServer:
+    """This kernel's server, started once for each job: replay the cassette folder, record from an upstream
+    into it, or forward to Ollama (saving into it, given ``saving``)."""
     folder, speed = default_cassettes(), default_speed()
+    key = (folder if upstream or saving or not ollama else None, upstream, ollama)
     with _servers_lock:
-        server = _servers.get((folder, upstream))
+        server = _servers.get(key)
         if server is None:
-            if upstream:
+            if upstream or saving:
                 folder.mkdir(parents=True, exist_ok=True)
-            server = _servers[folder, upstream] = start_in_thread(Library.load(folder), speed, upstream)
+            library = Library.load(folder) if key[0] else None
+            server = _servers[key] = start_in_thread(library, speed, upstream)
+            if ollama:
+                server.recorder = OllamaForwarder(ollama, library)
         server.speed = speed
         return server
 
@@ -136,17 +150,34 @@ def _replay_settings(model: str, scenario: str) -> Settings:
     return Settings("replay", endpoint, REPLAY_TOKEN, model, server.library.provenance, scenario=scenario)
 
 
+def _local_settings(model: str, scenario: str) -> Settings:
+    try:
+        ollama, _ = ollama_url(), local_tag(model)
+    except ValueError as error:
+        raise SettingsError(str(error)) from None
+    saving = _env("GITHUB_MODELS_RECORD_LOCAL") == "1"
+    try:
+        server = _local_server(ollama=ollama, saving=saving)
+    except (ValueError, OSError) as error:
+        raise SettingsError(f"Local mode cannot use its cassette folder: {error}") from None
+    into = f"saving to {server.library.folder.name}/" if saving else ""
+    return Settings("local", server.url, LOCAL_TOKEN, model, into, ollama, scenario)
+
+
 def settings(scenario: str = "") -> Settings:
     """Read the environment and return where requests go; notebook 00 introduces it.
 
     ``scenario`` (replay only) picks a recorded failure for the same requests, as notebook 05 shows.
-    In replay mode (the default) this starts the local replay server once per kernel. In IPython it also
+    In replay mode (the default) this starts the local replay server once per kernel; in local mode, the
+    server that forwards to Ollama, and it says what is missing (Ollama, the model). In IPython it also
     makes failed requests explain themselves under their traceback.
     """
     mode = _mode()
-    model = _env("GITHUB_MODELS_MODEL", DEFAULT_MODEL)
+    model = _env("GITHUB_MODELS_MODEL", LOCAL_DEFAULT_MODEL if mode == "local" else DEFAULT_MODEL)
     if mode == "replay":
         cfg = _replay_settings(model, scenario)
+    elif mode == "local":
+        cfg = _local_settings(model, scenario)
     else:
         endpoint, token = validated_endpoint(_env("GITHUB_MODELS_ENDPOINT", RETIRED_ENDPOINT)), _token(mode)
         cfg = Settings(mode, endpoint, token, model, scenario=scenario)
@@ -159,4 +190,6 @@ def settings(scenario: str = "") -> Settings:
             cfg = Settings(mode, recorder.url, token, model, saving, endpoint, scenario)
     explain_in_notebook(cfg)
     print(cfg.describe())
+    if mode == "local" and (missing := readiness(cfg.upstream, ollama_tag(model))):
+        print(missing)
     return cfg

@@ -1,0 +1,148 @@
+"""Local mode: a Phi-3 running under Ollama on this machine answers the lessons, for free.
+
+``settings()`` starts the kernel's server as a forwarder to Ollama's OpenAI-compatible API (notebook 00
+introduces local mode). This module knows where Ollama listens, which of its builds a lesson's model name
+means, and how to say what is missing when Ollama or a model is not there.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from http.client import HTTPConnection
+from urllib.parse import urlsplit
+
+from helpers.cassette import Library
+from helpers.explain import OFFLINE
+from helpers.models import DOWNLOAD_SIZES, MODELS, NO_LOCAL_BUILD, OLLAMA_TAGS, ollama_tag
+from helpers.record import Forwarder
+
+DEFAULT_HOST = "http://localhost:11434"
+PROBE_TIMEOUT = 2.0
+START_OLLAMA = "start it (run `ollama serve` in a terminal, or open the Ollama app)"
+LOCAL_CHOICES = ", ".join(f"{model} ({OLLAMA_TAGS[model]})" for model in MODELS if model in OLLAMA_TAGS)
+
+
+def ollama_url(value: str | None = None) -> str:
+    """Where Ollama listens, read as Ollama reads OLLAMA_HOST: ``host``, ``host:port`` or a URL."""
+    text = (os.environ.get("OLLAMA_HOST", "") if value is None else value).strip()
+    if not text:
+        return DEFAULT_HOST
+    scheme, sep, rest = text.partition("://")
+    if not sep:
+        scheme, rest = "http", text
+    parts = urlsplit(f"{scheme}://{rest.rstrip('/')}")
+    try:
+        port = parts.port
+    except ValueError:
+        port = -1
+    if scheme not in ("http", "https") or not parts.hostname or port == -1 or parts.query or " " in text:
+        raise ValueError(
+            f"OLLAMA_HOST={text!r} is not where Ollama listens. Use host:port or a URL, for example "
+            "localhost:11434 or http://localhost:11434 (unset it for that default)."
+        )
+    host = "localhost" if parts.hostname in ("0.0.0.0", "::") else parts.hostname  # where a server binds
+    host = f"[{host}]" if ":" in host else host
+    return f"{scheme}://{host}:{port or (11434 if not sep else 443 if scheme == 'https' else 80)}"
+
+
+def pull_advice(tag: str) -> str:
+    """How to get a model: the command and its download size."""
+    size = f" (about {DOWNLOAD_SIZES[tag]})" if tag in DOWNLOAD_SIZES else ""
+    return f"pull it once with `ollama pull {tag}`{size}, then run the cell again"
+
+
+def no_local_build(model: str) -> str:
+    """Why a model cannot run under Ollama, and what to use instead."""
+    return (
+        f"{model} has no local build (llama.cpp cannot convert Phi-3-small's block-sparse attention, so "
+        f"Ollama has none). Use one that runs locally: {LOCAL_CHOICES}."
+    )
+
+
+def local_tag(model: str) -> str:
+    """The Ollama tag for a model name, or ValueError for a model with no local build."""
+    if model in NO_LOCAL_BUILD:
+        raise ValueError(no_local_build(model))
+    return ollama_tag(model)
+
+
+def _get(url: str, path: str) -> dict:
+    parts = urlsplit(url)
+    connection = HTTPConnection(parts.hostname, parts.port, timeout=PROBE_TIMEOUT)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        return json.loads(response.read()) if response.status == 200 else {}
+    finally:
+        connection.close()
+
+
+def ollama_version(url: str) -> str:
+    """Ollama's version from /api/version ("" if it does not say); OSError when nothing answers."""
+    return str(_get(url, "/api/version").get("version", ""))
+
+
+def pulled_tags(url: str) -> set[str]:
+    """The tags Ollama has on disk (from /api/tags), each also under its name without ``:latest``."""
+    names = {model.get("name", "") for model in _get(url, "/api/tags").get("models", [])}
+    return names | {name.removesuffix(":latest") for name in names}
+
+
+def readiness(url: str, tag: str) -> str:
+    """One line saying what is missing before local mode can answer ("" when Ollama has the model)."""
+    where = urlsplit(url).netloc
+    try:
+        pulled = pulled_tags(url)
+    except (OSError, ValueError):
+        return f"⚠ Ollama does not answer at {where}: {START_OLLAMA}, then re-run this cell."
+    if tag not in pulled:
+        return (
+            f"⚠ Ollama at {where} does not have {tag}: {pull_advice(tag).replace('the cell', 'this cell')}."
+        )
+    return ""
+
+
+class OllamaForwarder(Forwarder):
+    """Local mode's server: relays each request to Ollama's OpenAI-compatible API under the model's Ollama
+    tag, asks for streamed usage, never sends a key, and says what to do when Ollama or the model is missing.
+    With a library it also saves each exchange under the lesson's own request (``make record-local``)."""
+
+    def __init__(self, ollama: str, library: Library | None = None):
+        super().__init__(f"{ollama}/v1", library)
+        self.ollama, self.version = ollama, None
+
+    def forward(self, handler, route: str, body: dict) -> None:
+        model = body.get("model")
+        if model in NO_LOCAL_BUILD:
+            return handler.send_error_json(404, "no_local_build", no_local_build(model))
+        super().forward(handler, route, body)
+
+    def rewrite_request(self, body: dict, headers: dict) -> tuple[dict, dict]:
+        body = {**body, "model": ollama_tag(str(body.get("model", "")))}
+        if body.get("stream") and "stream_options" not in body:
+            body["stream_options"] = {"include_usage": True}  # Ollama sends usage on a stream only if asked
+        return body, {k: v for k, v in headers.items() if k.lower() not in ("authorization", "api-key")}
+
+    def rewrite_answer(self, data, request: dict):
+        error = data.get("error") if isinstance(data, dict) else None
+        if not isinstance(error, dict) or "not found" not in str(error.get("message", "")):
+            return data
+        tag = ollama_tag(str(request["body"].get("model", "")))
+        message = f"Ollama at {urlsplit(self.ollama).netloc} does not have {tag}: {pull_advice(tag)}."
+        return {"error": {**error, "code": "model_not_pulled", "message": message}}
+
+    def unreachable(self, error: OSError) -> str:
+        return (
+            f"Ollama does not answer at {urlsplit(self.ollama).netloc} ({error}): {START_OLLAMA}, then run "
+            f"the cell again. Check OLLAMA_HOST if it listens elsewhere, or {OFFLINE}."
+        )
+
+    def provenance(self, body: dict, user_agent: str) -> dict:
+        if self.version is None:
+            try:
+                self.version = ollama_version(self.ollama)
+            except (OSError, ValueError):
+                self.version = ""
+        tag = ollama_tag(str(body.get("model", "")))
+        return {**super().provenance(body, user_agent), "ollama_tag": tag, "ollama_version": self.version}
