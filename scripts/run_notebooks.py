@@ -1,6 +1,7 @@
 """Run the lessons: ``python scripts/run_notebooks.py [NOTEBOOK ...]`` refreshes their committed outputs in
 replay mode; ``python scripts/run_notebooks.py --record DIR`` re-records every exchange they make against the
-live endpoint into DIR (``make record``).
+live endpoint into DIR (``make record``); ``--record-local DIR`` records them from a Phi-3 running under Ollama
+(``make record-local``).
 
 Outputs are committed so the lessons read well on GitHub, and nbval compares against them. Replay makes
 them the same on every machine; the recorded pacing (speed 1) makes the few timing outputs realistic, and
@@ -16,6 +17,9 @@ from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
+
+from helpers.local import local_tag, ollama_url, readiness
+from helpers.models import LOCAL_DEFAULT_MODEL
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -66,6 +70,28 @@ def record(folder: Path, paths: list[Path]) -> None:
     )
 
 
+def record_local(folder: Path, paths: list[Path]) -> None:
+    try:
+        ollama, tag = ollama_url(), local_tag(os.environ.get("GITHUB_MODELS_MODEL") or LOCAL_DEFAULT_MODEL)
+    except ValueError as error:
+        raise SystemExit(str(error)) from None
+    missing = readiness(ollama, tag)
+    if missing:
+        raise SystemExit(missing.replace("re-run this cell", "run make record-local again"))
+    os.environ.update(
+        GITHUB_MODELS_MODE="local",
+        GITHUB_MODELS_RECORD_LOCAL="1",
+        GITHUB_MODELS_CASSETTES=str(folder.resolve()),
+    )
+    for path in paths:
+        execute(path)
+        print(f"recorded {path.name} from Ollama")
+    print(
+        f"Real answers are in {folder}/, recorded from Ollama at {ollama}. Review them (README: Recording), "
+        "then move them into helpers/cassettes/ and run make notebooks."
+    )
+
+
 def parse_args(argv: list[str]) -> argparse.Namespace:
     """The notebooks to run (default: every lesson) and, with --record, the folder to record into."""
     parser = argparse.ArgumentParser(
@@ -75,11 +101,18 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "notebooks", nargs="*", type=Path, help="notebooks to run (default: every lesson in notebooks/)"
     )
-    parser.add_argument(
+    recording = parser.add_mutually_exclusive_group()
+    recording.add_argument(
         "--record",
         metavar="DIR",
         type=Path,
         help="record every exchange against the live endpoint (GITHUB_TOKEN, GITHUB_MODELS_ENDPOINT) into DIR",
+    )
+    recording.add_argument(
+        "--record-local",
+        metavar="DIR",
+        type=Path,
+        help="record every exchange from a Phi-3 running under Ollama (OLLAMA_HOST) into DIR",
     )
     args = parser.parse_intermixed_args(argv)
     missing = [str(path) for path in args.notebooks if not path.is_file()]
@@ -93,6 +126,8 @@ def main(argv: list[str]) -> None:
     paths = [path.resolve() for path in args.notebooks] or sorted(NOTEBOOKS.glob("[0-9][0-9]-*.ipynb"))
     if args.record:
         record(args.record, paths)
+    elif args.record_local:
+        record_local(args.record_local, paths)
     else:
         refresh_outputs(paths)
 

@@ -4,6 +4,7 @@ Only the argument parsing runs here: no notebook is executed.
 """
 
 import importlib.util
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +13,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "scripts" / "run_notebooks.py"
-USAGE = "usage: python scripts/run_notebooks.py [-h] [--record DIR] [notebooks ...]"
+USAGE = "usage: python scripts/run_notebooks.py [-h]"
 
 
 def load_script():
@@ -29,6 +30,7 @@ def load_script():
         (["notebooks/00-setup.ipynb", "--record"], "argument --record: expected one argument"),
         (["--recrod", "new"], "unrecognized arguments: --recrod"),
         (["no-such-lesson.ipynb"], "no such notebook: no-such-lesson.ipynb"),
+        (["--record", "a", "--record-local", "b"], "not allowed with argument --record"),
     ],
 )
 def test_a_wrong_call_is_a_usage_error(args, message):
@@ -50,3 +52,17 @@ def test_notebooks_and_record_may_come_in_any_order():
     assert args.notebooks == [first, second] and args.record == Path("new")
     args = load_script().parse_args([])
     assert args.notebooks == [] and args.record is None
+
+
+def test_record_local_says_what_is_missing_before_running_a_lesson(closed_port_url, tmp_path):
+    result = subprocess.run(
+        [sys.executable, "scripts/run_notebooks.py", "--record-local", str(tmp_path / "new")],
+        cwd=ROOT,
+        env={**os.environ, "OLLAMA_HOST": closed_port_url},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "Ollama does not answer" in result.stderr and "ollama serve" in result.stderr
+    assert not (tmp_path / "new").exists()
