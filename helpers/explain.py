@@ -9,6 +9,17 @@ from azure.core.exceptions import HttpResponseError, ServiceRequestError, Servic
 
 OFFLINE = "set GITHUB_MODELS_MODE=replay to continue offline"
 EXPLAINED = (HttpResponseError, ServiceRequestError, ServiceResponseError)
+# azure-core's words when a closed client is used again (its sync and async transports both start so)
+CLOSED_TRANSPORT = "HTTP transport has already been closed"
+CLOSED_ADVICE = (
+    "The client was closed (client.close(), or the end of its with block): re-run the cell that builds the "
+    "client, then this one."
+)
+
+
+def _closed_client(error: BaseException) -> bool:
+    """Whether `error` is the ValueError azure-core raises when a closed client sends a request."""
+    return type(error) is ValueError and str(error).startswith(CLOSED_TRANSPORT)
 
 
 def _filtered_categories(error: HttpResponseError) -> str:
@@ -63,6 +74,8 @@ def _cause(error: BaseException, host: str, model: str) -> str | None:
 
 def explain(error: BaseException, cfg) -> str | None:
     """What went wrong and what to do next, for the failures learners meet (None for others); notebook 05 introduces it."""
+    if _closed_client(error):
+        return CLOSED_ADVICE
     if isinstance(error, HttpResponseError) and getattr(error.error, "code", None) == "no_recording":
         return error.error.message
     where = getattr(cfg, "upstream", "") or cfg.endpoint  # record mode: the live service, not the recorder
@@ -74,7 +87,11 @@ def explain(error: BaseException, cfg) -> str | None:
 
 
 def explain_in_notebook(cfg) -> None:
-    """In IPython, add the explanation under the traceback of any failed request, even a direct SDK call."""
+    """In IPython, add the explanation under the traceback of any failed request, even a direct SDK call.
+
+    Every ValueError reaches the handler too, but only a closed client's gets advice: the others show exactly
+    IPython's own traceback and nothing more.
+    """
     try:
         from IPython import get_ipython
     except ImportError:
@@ -89,4 +106,4 @@ def explain_in_notebook(cfg) -> None:
         if advice:
             print(f"What to do: {advice}")
 
-    shell.set_custom_exc(EXPLAINED, show)
+    shell.set_custom_exc((*EXPLAINED, ValueError), show)

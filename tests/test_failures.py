@@ -1,8 +1,10 @@
 """The failures lesson 05 teaches, replayed through the real SDK: each one's status, code and explanation."""
 
+import nbformat
 import pytest
 from azure.ai.inference.models import SystemMessage, UserMessage
 from azure.core.exceptions import ClientAuthenticationError, HttpResponseError
+from nbclient import NotebookClient
 
 from helpers import Settings, SettingsError, client, explain, settings
 from helpers.clients import RetryAfterTooLong
@@ -105,3 +107,56 @@ def test_in_record_mode_explanations_name_the_live_service_not_the_recorder(repl
         "record", "http://127.0.0.1:9", "key", "Phi-3-small-8k-instruct", "", "https://live.example.com"
     )
     assert "live.example.com is retired" in explain(error, recording)
+
+
+# A closed client (lessons 01-03 close theirs in a Clean up step; a learner may still run a cell after it)
+
+RE_RUN = "re-run the cell that builds the client"
+
+
+def closed_client_error(cfg) -> ValueError:
+    """What a learner meets when a cell uses a client after client.close(): azure-core's ValueError."""
+    used = client(cfg)
+    used.complete(messages=QUESTION, model=cfg.model)  # a client that never sent anything reopens quietly
+    used.close()
+    with pytest.raises(ValueError, match="HTTP transport has already been closed") as error:
+        used.complete(messages=QUESTION, model=cfg.model)
+    return error.value
+
+
+def test_a_closed_client_is_explained_and_no_other_value_error_is(replay_env):
+    cfg = settings()
+    advice = explain(closed_client_error(cfg), cfg)
+    assert advice.startswith("The client was closed") and RE_RUN in advice
+    assert explain(ValueError("HTTP transport has already been opened"), cfg) is None
+    assert explain(ValueError("math domain error"), cfg) is None
+
+
+def run_cells(*sources: str, folder) -> list[nbformat.NotebookNode]:
+    """Run cells in a fresh python3 kernel, as a notebook does (errors allowed); each cell's outputs."""
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source) for source in sources])
+    NotebookClient(notebook, timeout=120, kernel_name="python3", allow_errors=True).execute(cwd=str(folder))
+    return [cell.outputs for cell in notebook.cells]
+
+
+@pytest.mark.timeout(180)
+def test_a_cell_that_uses_a_closed_client_says_under_its_traceback_to_rebuild_it(replay_env, tmp_path):
+    setup = "from helpers import client as make_client, settings\ncfg = settings()\nclient = make_client(cfg)"
+    use = (
+        "from azure.ai.inference.models import SystemMessage, UserMessage\n"
+        "question = [SystemMessage('You are a helpful assistant.'), UserMessage('What is the capital of France?')]\n"
+        "client.complete(messages=question, model=cfg.model)"
+    )
+    outputs = run_cells(setup, f"{use}\nclient.close()", use, folder=tmp_path)[2]
+    assert [(o.output_type, o.get("ename")) for o in outputs] == [("error", "ValueError"), ("stream", None)]
+    assert outputs[1].text == f"What to do: {explain(ValueError('HTTP transport has already been closed'), None)}\n"
+    assert RE_RUN in outputs[1].text
+
+
+@pytest.mark.timeout(180)
+def test_other_value_errors_show_exactly_what_they_show_without_the_helpers(replay_env, tmp_path):
+    others = ('raise ValueError("not a closed client")', 'import json\njson.loads("{")', 'int("one")')
+    with_hook = run_cells("from helpers import settings\ncfg = settings()", *others, folder=tmp_path)[1:]
+    without = run_cells("cfg = None", *others, folder=tmp_path)[1:]
+    assert all(len(outputs) == 1 and outputs[0].output_type == "error" for outputs in with_hook)
+    assert with_hook == without
