@@ -149,7 +149,8 @@ def test_a_cell_that_uses_a_closed_client_says_under_its_traceback_to_rebuild_it
     )
     outputs = run_cells(setup, f"{use}\nclient.close()", use, folder=tmp_path)[2]
     assert [(o.output_type, o.get("ename")) for o in outputs] == [("error", "ValueError"), ("stream", None)]
-    assert outputs[1].text == f"What to do: {explain(ValueError('HTTP transport has already been closed'), None)}\n"
+    closed = ValueError("HTTP transport has already been closed")
+    assert outputs[1].text == f"What to do: {explain(closed, None)}\n"
     assert RE_RUN in outputs[1].text
 
 
