@@ -8,6 +8,14 @@ from urllib.parse import urlsplit
 from azure.core.exceptions import HttpResponseError, ServiceRequestError, ServiceResponseError
 
 OFFLINE = "set GITHUB_MODELS_MODE=replay to continue offline"
+# Errors of the kernel's own server whose message already says what to do (replay misses, local mode).
+SELF_EXPLAINED = (
+    "no_recording",
+    "upstream_unreachable",
+    "no_local_build",
+    "model_not_pulled",
+    "prompt_over_local_context",
+)
 EXPLAINED = (HttpResponseError, ServiceRequestError, ServiceResponseError)
 # azure-core's words when a closed client is used again (its sync and async transports both start so)
 CLOSED_TRANSPORT = "HTTP transport has already been closed"
@@ -76,7 +84,7 @@ def explain(error: BaseException, cfg) -> str | None:
     """What went wrong and what to do next, for the failures learners meet (None for others); notebook 05 introduces it."""
     if _closed_client(error):
         return CLOSED_ADVICE
-    if isinstance(error, HttpResponseError) and getattr(error.error, "code", None) == "no_recording":
+    if isinstance(error, HttpResponseError) and getattr(error.error, "code", None) in SELF_EXPLAINED:
         return error.error.message
     where = getattr(cfg, "upstream", "") or cfg.endpoint  # record mode: the live service, not the recorder
     host = "the replay server" if cfg.mode == "replay" else urlsplit(where).netloc

@@ -19,6 +19,12 @@ from helpers.record import Forwarder
 
 DEFAULT_HOST = "http://localhost:11434"
 PROBE_TIMEOUT = 2.0
+DEFAULT_CONTEXT = 4096  # Ollama's default context (machines with under 23 GiB of GPU memory)
+TRAINED_CONTEXT = (
+    {tag: 4096 for tag in ("phi3:mini", "phi3:medium")}
+    | {tag: 131072 for tag in ("phi3:mini-128k", "phi3:medium-128k", "phi3.5", "phi4-mini")}
+    | {"phi4": 16384}
+)
 START_OLLAMA = "start it (run `ollama serve` in a terminal, or open the Ollama app)"
 LOCAL_CHOICES = ", ".join(f"{model} ({OLLAMA_TAGS[model]})" for model in MODELS if model in OLLAMA_TAGS)
 
@@ -44,6 +50,39 @@ def ollama_url(value: str | None = None) -> str:
     host = "localhost" if parts.hostname in ("0.0.0.0", "::") else parts.hostname  # where a server binds
     host = f"[{host}]" if ":" in host else host
     return f"{scheme}://{host}:{port or (11434 if not sep else 443 if scheme == 'https' else 80)}"
+
+
+def context_limit(tag: str) -> int:
+    """The context Ollama gives a tag: OLLAMA_CONTEXT_LENGTH or its default of 4096 tokens, at most the model's
+    own (Ollama caps it there, so the setting helps only the 128k builds)."""
+    setting = os.environ.get("OLLAMA_CONTEXT_LENGTH", "").strip()
+    requested = int(setting) if setting.isdigit() else DEFAULT_CONTEXT
+    return min(requested, TRAINED_CONTEXT.get(tag, requested))
+
+
+def estimated_tokens(body: dict) -> int:
+    """A rough count of a request's prompt tokens (about four characters each, as for English text)."""
+    messages = body.get("messages") if isinstance(body.get("messages"), list) else []
+    return sum(len(json.dumps(m.get("content", "") if isinstance(m, dict) else m)) // 4 + 4 for m in messages)
+
+
+def too_long(body: dict, tag: str) -> str:
+    """Why a prompt cannot fit the local context ("" if it fits): Ollama would drop its start silently."""
+    tokens, limit = estimated_tokens(body), context_limit(tag)
+    if tokens <= limit:
+        return ""
+    trained = TRAINED_CONTEXT.get(tag, 0)
+    remedy = (
+        f"start Ollama with OLLAMA_CONTEXT_LENGTH={min(trained, 32768)} ({tag} was trained on {trained} tokens)"
+        if trained > limit
+        else "use a 128k model (Phi-3-mini-128k-instruct, phi3:mini-128k) with Ollama started with "
+        "OLLAMA_CONTEXT_LENGTH=32768"
+    )
+    return (
+        f"This prompt is about {tokens} tokens, more than the {limit} tokens {tag} gets in Ollama, which would "
+        f"silently drop its beginning instead of refusing it. Send less, or {remedy}, and set it where Jupyter "
+        "runs too, so local mode knows."
+    )
 
 
 def pull_advice(tag: str) -> str:
@@ -116,6 +155,8 @@ class OllamaForwarder(Forwarder):
         model = body.get("model")
         if model in NO_LOCAL_BUILD:
             return handler.send_error_json(404, "no_local_build", no_local_build(model))
+        if problem := too_long(body, ollama_tag(str(model))):
+            return handler.send_error_json(413, "prompt_over_local_context", problem)
         super().forward(handler, route, body)
 
     def rewrite_request(self, body: dict, headers: dict) -> tuple[dict, dict]:
