@@ -6,15 +6,23 @@
 - nbval: every lesson notebook, beside as many one-cell notebooks that only import the SDK.
 - Concurrency: lesson 08's eight questions at recorded pacing (speed 1), one after another, then with
   azure.ai.inference.aio and asyncio.gather, at most five at a time.
+- Cold installs (about three minutes; ``--no-installs`` skips them, ``--installs-only`` runs only them): the
+  Makefile's own install steps in a fresh copy of the project with empty pip, uv, npm and matplotlib caches:
+  ``make lab``'s (the runtime), ``make test``'s (runtime + dev), ``make lab INSTALLER=pip``'s (pip alone, as
+  README's plain commands) and the old ``make lab``'s (runtime and dev with pip, as before issue 12), beside
+  a floor: a fresh venv and a cold pip install of one small package. Each gives seconds, the venv's size and
+  its package count; issue 12's figure for the old ``make lab`` is printed beside them.
 Figures go to stdout and bench-results/latest.json.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import http.client
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -36,6 +44,26 @@ CASSETTES = ROOT / "helpers" / "cassettes"
 ROUNDS = 2000
 STREAM_ROUNDS = 300
 ENV = {**os.environ, "GITHUB_MODELS_MODE": "replay", "GITHUB_MODELS_REPLAY_SPEED": "0"}
+# What the Makefile's install steps read (git-tracked files only).
+INSTALL_INPUTS = ("Makefile", "pyproject.toml", "README.md", "LICENSE", "helpers", "js")
+# Issue 12, "First install": the old make lab on this machine, when it installed runtime and dev with pip.
+BEFORE_ISSUE_12 = {"seconds": 68.0, "venv_mb": 772, "packages": 141}
+# The old make lab's install step, as it was before the runtime and the dev extra were split.
+OLD_MAKE_LAB = (
+    "python3 -m venv .venv && .venv/bin/python -m pip install --quiet --upgrade pip"
+    " && .venv/bin/python -m pip install --quiet -e '.[dev]' && .venv/bin/python -c 'import matplotlib.pyplot'"
+    " && if command -v npm >/dev/null; then npm ci --prefix js --no-audit --no-fund; fi"
+)
+INSTALL_RUNS = {  # name: (label, command run in a fresh copy of the project)
+    "floor": (
+        "floor: venv + one small package (pip)",
+        "python3 -m venv .venv && .venv/bin/python -m pip install -q packaging",
+    ),
+    "make_lab": ("make lab: runtime (uv)", "make .venv/.installed"),
+    "make_test": ("make test: runtime + dev (uv)", "make .venv/.installed-dev"),
+    "make_lab_pip": ("make lab INSTALLER=pip: runtime (pip)", "make .venv/.installed INSTALLER=pip"),
+    "old_make_lab": ("old make lab: runtime + dev (pip)", OLD_MAKE_LAB),
+}
 
 
 def start(*args: str) -> tuple[subprocess.Popen, str]:
@@ -155,7 +183,91 @@ def concurrency_figures() -> dict:
     return {"questions": len(bodies), "sequential_s": sequential, "concurrent_s": concurrent}
 
 
+def venv_figures(venv: Path) -> dict:
+    """Size on disk (MiB, as du counts it, hard links once) and installed distributions, pip and uv included."""
+    seen, size = set(), 0
+    for path in venv.rglob("*"):
+        status = path.lstat()
+        if (status.st_dev, status.st_ino) not in seen:
+            seen.add((status.st_dev, status.st_ino))
+            size += status.st_blocks * 512
+    packages = len(list(venv.glob("lib/python*/site-packages/*.dist-info")))
+    return {"venv_mb": round(size / 2**20), "packages": packages}
+
+
+def cold_install(folder: Path, command: list[str]) -> dict:
+    """Seconds for `command` run in a fresh copy of the project with every download cache empty."""
+    project, caches = folder / "project", folder / "caches"
+    tracked = subprocess.run(
+        ["git", "ls-files", "-z", "--", *INSTALL_INPUTS], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.split("\0")
+    for name in filter(None, tracked):
+        (project / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / name, project / name)
+    # Nothing from the outer make (MAKEFLAGS would pass INSTALLER=... on), the bench's venv or uv settings.
+    outer = ("MAKE", "MFLAGS", "VIRTUAL_ENV", "UV_")
+    env = {key: value for key, value in os.environ.items() if not key.startswith(outer)}
+    env.update(
+        PIP_CACHE_DIR=str(caches / "pip"),
+        UV_CACHE_DIR=str(caches / "uv"),
+        npm_config_cache=str(caches / "npm"),
+        MPLCONFIGDIR=str(caches / "matplotlib"),
+    )
+    start_time = time.perf_counter()
+    done = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True)
+    seconds = time.perf_counter() - start_time
+    if done.returncode:
+        raise SystemExit(f"{' '.join(command)} failed:\n{done.stdout}{done.stderr}")
+    return {"seconds": seconds, **venv_figures(project / ".venv")}
+
+
+def install_figures() -> dict:
+    figures = {}
+    for name, (_, command) in INSTALL_RUNS.items():
+        with tempfile.TemporaryDirectory() as folder:
+            figures[name] = cold_install(Path(folder), ["sh", "-c", command])
+    return figures
+
+
+def report_installs(figures: dict) -> None:
+    installs = figures["installs"]
+    floor = installs["floor"]["seconds"]
+    figures["ratios"]["install_lab_vs_floor"] = installs["make_lab"]["seconds"] / floor
+    figures["ratios"]["install_lab_vs_old"] = (
+        installs["make_lab"]["seconds"] / installs["old_make_lab"]["seconds"]
+    )
+    print("cold install, empty caches (venv size, installed distributions with pip and uv)")
+    rows = [
+        (label, installs[name], f"{installs[name]['seconds'] / floor:4.1f}x floor")
+        for name, (label, _) in INSTALL_RUNS.items()
+    ]
+    rows.append(("old make lab, issue 12's figure", BEFORE_ISSUE_12, "measured then"))
+    for label, row, note in rows:
+        print(
+            f"  {label:38} {row['seconds']:5.1f} s {row['venv_mb']:4d} MB {row['packages']:3d} packages | {note}"
+        )
+    installs["before_issue_12"] = BEFORE_ISSUE_12
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--no-installs", action="store_true", help="skip the cold installs (about three minutes)"
+    )
+    parser.add_argument("--installs-only", action="store_true", help="run only the cold installs")
+    args = parser.parse_args()
+    figures = {"ratios": {}}
+    if not args.installs_only:
+        figures.update(timing_figures())
+    if not args.no_installs:
+        figures["installs"] = install_figures()
+        report_installs(figures)
+    out = ROOT / "bench-results"
+    out.mkdir(exist_ok=True)
+    (out / "latest.json").write_text(json.dumps(figures, indent=2) + "\n")
+
+
+def timing_figures() -> dict:
     figures = {**server_figures(), **nbval_figures(), "concurrency": concurrency_figures()}
     round_trip = figures["replay_round_trip"]["p50_ms"] / figures["floor_round_trip"]["p50_ms"]
     first_chunk = figures["replay_first_chunk"]["p50_ms"] / figures["floor_first_chunk"]["p50_ms"]
@@ -178,9 +290,7 @@ def main() -> None:
         f"concurrency  {together['questions']} questions at speed 1: one after another {together['sequential_s']:.2f} s"
         f" | five at a time {together['concurrent_s']:.2f} s | speed-up {figures['ratios']['async_speedup']:.2f}x"
     )
-    out = ROOT / "bench-results"
-    out.mkdir(exist_ok=True)
-    (out / "latest.json").write_text(json.dumps(figures, indent=2) + "\n")
+    return figures
 
 
 if __name__ == "__main__":

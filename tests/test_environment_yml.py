@@ -1,5 +1,8 @@
-"""environment.yml (conda users) stays in step with pyproject.toml: a Python it allows, then pip install -e .[dev]."""
+"""environment.yml (conda users) stays in step with pyproject.toml and the Makefile: a Python it allows, then the
+runtime only (pip install -e .), as `make lab` installs it."""
 
+import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -18,12 +21,18 @@ def environment() -> dict:
     return yaml.safe_load((ROOT / "environment.yml").read_text("utf-8"))
 
 
-def test_conda_forge_python_pip_and_the_project_with_its_dev_extra_only():
+def test_conda_forge_python_pip_and_the_project_with_the_runtime_only():
     env = environment()
     assert env["channels"] == ["conda-forge"]
     python, pip, from_pip = env["dependencies"]
     assert python.startswith("python=") and pip == "pip"
-    assert from_pip == {"pip": ["-e .[dev]"]}
+    assert from_pip == {"pip": ["-e ."]}
+
+
+def test_the_same_install_as_make_lab():
+    steps = subprocess.run(["make", "-n", "-B", "lab"], cwd=ROOT, capture_output=True, text=True, check=True)
+    installs = re.findall(r" pip install .* -e (\S+)$", steps.stdout, re.M)
+    assert [f"-e {spec}" for spec in installs] == environment()["dependencies"][2]["pip"] == ["-e ."]
 
 
 def test_python_pin_satisfies_requires_python():
