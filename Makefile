@@ -19,7 +19,7 @@ endif
 LAB_ARGS ?= $(if $(filter 0,$(shell id -u)),--allow-root)  # Jupyter refuses root (containers) without it
 
 RECORD_INTO ?= recordings
-.PHONY: lab test lint bench notebooks record cassettes clean
+.PHONY: lab test lint bench notebooks record record-local local-model cassettes clean
 
 lab: $(INSTALLED)  ## JupyterLab on the first lesson, offline (replay) unless GITHUB_MODELS_MODE says otherwise
 	GITHUB_MODELS_MODE=$${GITHUB_MODELS_MODE:-replay} $(BIN)/jupyter lab --ServerApp.root_dir=. $(LAB_ARGS) notebooks/00-setup.ipynb
@@ -40,6 +40,12 @@ notebooks: $(INSTALLED_DEV)  ## regenerate navigation, re-run every lesson in re
 
 record: $(INSTALLED_DEV)  ## re-record every lesson live (GITHUB_TOKEN, GITHUB_MODELS_ENDPOINT) into $(RECORD_INTO)/
 	$(BIN)/python scripts/run_notebooks.py --record $(RECORD_INTO)
+
+local-model: $(INSTALLED)  ## pull the Ollama build of the lessons' model once, for local mode (phi3:mini, about 2.2 GB)
+	$(BIN)/python -m helpers.pull
+
+record-local: $(INSTALLED_DEV)  ## record every lesson from a Phi-3 under Ollama (local mode) into $(RECORD_INTO)/
+	$(BIN)/python scripts/run_notebooks.py --record-local $(RECORD_INTO)
 
 cassettes: $(INSTALLED)  ## rewrite the synthetic cassettes
 	$(BIN)/python scripts/synthesize.py

@@ -14,7 +14,13 @@ from urllib.parse import urlsplit
 
 from helpers.cassette import Library
 from helpers.explain import OFFLINE
-from helpers.models import DOWNLOAD_SIZES, MODELS, NO_LOCAL_BUILD, OLLAMA_TAGS, ollama_tag
+from helpers.models import (
+    DOWNLOAD_SIZES,
+    MODELS,
+    NO_LOCAL_BUILD,
+    OLLAMA_TAGS,
+    ollama_tag,
+)
 from helpers.record import Forwarder
 
 DEFAULT_HOST = "http://localhost:11434"
@@ -85,10 +91,14 @@ def too_long(body: dict, tag: str) -> str:
     )
 
 
+def download_size(tag: str) -> str:
+    """ " (about 2.2 GB)" for a tag whose size we know, else ""."""
+    return f" (about {DOWNLOAD_SIZES[tag]})" if tag in DOWNLOAD_SIZES else ""
+
+
 def pull_advice(tag: str) -> str:
     """How to get a model: the command and its download size."""
-    size = f" (about {DOWNLOAD_SIZES[tag]})" if tag in DOWNLOAD_SIZES else ""
-    return f"pull it once with `ollama pull {tag}`{size}, then run the cell again"
+    return f"pull it once with `ollama pull {tag}`{download_size(tag)}, then run the cell again"
 
 
 def no_local_build(model: str) -> str:
