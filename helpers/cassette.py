@@ -44,7 +44,10 @@ def canonical(value):
         return [canonical(item) for item in value]
     if isinstance(value, bool) or not isinstance(value, int | float):
         return value
-    return float(value)
+    try:
+        return float(value)
+    except OverflowError:  # an integer beyond the largest float is compared as itself
+        return value
 
 
 def canonical_body(body: object) -> str:

@@ -5,8 +5,10 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -27,6 +29,17 @@ def test_prints_its_url_answers_and_exits_0_when_stopped(cli, post, shipped, sto
     out, err = process.communicate()
     assert out == ""
     assert "Traceback" not in err
+
+
+def test_a_request_line_it_cannot_parse_gets_an_answer_and_no_traceback(cli):
+    process, line = cli("--speed", "0")
+    parts = urlsplit(line.strip())
+    with socket.create_connection((parts.hostname, parts.port), timeout=10) as connection:
+        connection.sendall(b"GET / HTTP/2.0\r\n\r\n")
+        assert b"505" in connection.recv(4096)
+    process.terminate()
+    assert process.wait(30) == 0
+    assert "Traceback" not in process.communicate()[1]
 
 
 def test_serves_the_folder_given_by_environment_relative_to_the_working_directory(

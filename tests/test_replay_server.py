@@ -104,7 +104,7 @@ def test_a_stream_is_framed_as_server_sent_events(shipped_server, post, shipped)
     assert events == [event["data"] for event in recorded["response"]["events"][:-1]]
 
 
-def test_a_miss_is_a_404_naming_model_and_question_without_retry_after(shipped_server, post):
+def test_a_miss_is_a_404_naming_what_was_asked_and_how_to_go_live_or_record(shipped_server, post):
     body = {"messages": [{"role": "user", "content": "Hi"}, {"role": "user", "content": "Is it Lyon?"}]}
     reply = post(shipped_server.url, ROUTE, {**body, "model": "Phi-3-mini-4k-instruct"})
     assert reply.status == 404
@@ -113,6 +113,7 @@ def test_a_miss_is_a_404_naming_model_and_question_without_retry_after(shipped_s
     error = reply.json()["error"]
     assert error["code"] == "no_recording"
     assert "Phi-3-mini-4k-instruct" in error["message"] and "Is it Lyon?" in error["message"]
+    assert "GITHUB_MODELS_MODE=live" in error["message"] and "GITHUB_MODELS_MODE=record" in error["message"]
 
 
 @pytest.mark.parametrize(

@@ -20,7 +20,7 @@ from helpers.replay import ReplayServer, default_cassettes, default_speed, parse
 
 def port_number(text: str) -> int:
     """A TCP port, 0 to 65535."""
-    if not text.isdigit() or int(text) > 65535:
+    if not (text.isascii() and text.isdigit()) or int(text) > 65535:
         raise argparse.ArgumentTypeError(f"{text!r} is not a port: use 0 to 65535 (0 picks a free one)")
     return int(text)
 

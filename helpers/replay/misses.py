@@ -1,0 +1,73 @@
+"""What a learner reads when replay has no recording for a request: what was asked, the closest recording
+and how it differs, and what to do (re-run the cell, go live, or record it)."""
+
+from __future__ import annotations
+
+import json
+
+from helpers.cassette import Library, canonical
+
+
+def _last_user_message(body: dict) -> str:
+    messages = body.get("messages")
+    if isinstance(messages, list):
+        for message in reversed(messages):
+            if isinstance(message, dict) and message.get("role") == "user":
+                content = message.get("content")
+                return content if isinstance(content, str) else json.dumps(content)
+    return "(none)"
+
+
+def _shown(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return "none" if value is None else repr(value)
+
+
+def _message(n: int, message) -> str:
+    role = message.get("role") if isinstance(message, dict) else None
+    return f"message {n} (the {role} message)" if isinstance(role, str) else f"message {n}"
+
+
+def differences(recorded: dict, sent: dict) -> list[str]:
+    """What separates two request bodies, in a learner's words: 'max_tokens (recorded 10, sent 3)'."""
+    recorded, sent = canonical(recorded), canonical(sent)
+    found = [
+        f"{key} (recorded {_shown(recorded.get(key))}, sent {_shown(sent.get(key))})"
+        for key in sorted((set(recorded) | set(sent)) - {"messages"})
+        if recorded.get(key) != sent.get(key)
+    ]
+    old, new = recorded.get("messages", []), sent.get("messages", [])
+    if len(old) != len(new):
+        found.append(f"the number of messages (recorded {len(old)}, sent {len(new)})")
+    else:
+        found += [_message(n, m) for n, (o, m) in enumerate(zip(old, new, strict=True), 1) if o != m]
+    return found
+
+
+def miss_message(library: Library, route: str, body: dict, scenario: str = "") -> str:
+    """What a learner reads when replay has no answer: what was asked, the nearest recording, what to do."""
+    question = _last_user_message(body)
+    if len(question) > 80:
+        question = question[:77] + "..."
+    nearest = ""
+    recorded = [
+        c
+        for c in library.by_key.values()
+        if c.request["route"] == route
+        and c.request.get("scenario", "") == scenario
+        and _last_user_message(c.request["body"]) == _last_user_message(body)
+    ]
+    if recorded:
+        closest = min(recorded, key=lambda c: len(differences(c.request["body"], body)))
+        found = differences(closest.request["body"], body)
+        if len(found) <= 3:
+            nearest = f" The closest recording, {closest.name}.json, differs in {'; '.join(found)}."
+    where = f" in scenario {scenario!r}" if scenario else ""
+    return (
+        f"No recording for this request{where} (model {body.get('model', '(none)')!r}, last user message "
+        f"{question!r}).{nearest} Replay answers only the requests the lessons make, exactly as written: "
+        "re-run the lesson's cell unchanged; or go live to ask anything (set GITHUB_MODELS_MODE=live with "
+        "GITHUB_TOKEN and GITHUB_MODELS_ENDPOINT); or record it (GITHUB_MODELS_MODE=record with the same two "
+        "saves each answer as a cassette in the GITHUB_MODELS_CASSETTES folder, replayed after a kernel restart)."
+    )

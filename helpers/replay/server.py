@@ -1,0 +1,266 @@
+"""The replay server: a threaded HTTP server on loopback that answers chat-completion requests from cassettes.
+
+Every well-formed request gets an HTTP answer: a recording, a 404 miss that says what to do, or a JSON error
+for a body it cannot use (no length, too large, not JSON, nested too deep). Idle connections are closed after
+``idle_timeout`` seconds, so a client that opens many and sends nothing cannot hold the server's threads.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from helpers.cassette import Cassette, Library, parse_path
+from helpers.record import Recorder
+from helpers.replay.misses import miss_message
+
+MAX_BODY_BYTES = 1024 * 1024
+MAX_NESTING = 64  # arrays and objects inside one another; a chat request nests 3 to 6 levels deep
+DRAIN_LIMIT_BYTES = 64 * 1024 * 1024  # bodies refused up to this size are read first, larger ones cut off
+HOP_BY_HOP = {"connection", "content-length", "transfer-encoding", "keep-alive", "date", "server"}
+DEFAULT_CASSETTES = Path(__file__).parent.parent / "cassettes"
+
+
+def default_cassettes() -> Path:
+    """The cassette folder: GITHUB_MODELS_CASSETTES (relative to the working directory) or the shipped one."""
+    folder = os.environ.get("GITHUB_MODELS_CASSETTES", "").strip()
+    return Path(folder).resolve() if folder else DEFAULT_CASSETTES
+
+
+def default_speed() -> float:
+    """The pacing factor from GITHUB_MODELS_REPLAY_SPEED: 1 as recorded, 0 instant."""
+    return parse_speed(os.environ.get("GITHUB_MODELS_REPLAY_SPEED", "1"))
+
+
+def parse_speed(text: str) -> float:
+    """Read a pacing factor, with an error that says what is allowed."""
+    try:
+        speed = float(text)
+    except ValueError:
+        speed = -1.0
+    if not 0 <= speed <= 100:
+        raise ValueError(
+            f"GITHUB_MODELS_REPLAY_SPEED={text!r} is not a pacing factor (a number from 0 to 100): use 1 for "
+            "the recorded pacing, 0 for instant answers, 0.5 for twice as fast."
+        )
+    return speed
+
+
+def content_length(headers) -> int | None:
+    """The Content-Length header as a byte count, or None when it is missing or not plain ASCII digits."""
+    value = headers.get("Content-Length", "").strip()
+    if not (value.isascii() and value.isdigit()):
+        return None
+    digits = value.lstrip("0")
+    return int(digits or "0") if len(digits) <= 18 else sys.maxsize  # longer counts are far over any limit
+
+
+def nesting_depth(value: object) -> int:
+    """How many arrays and objects deep a parsed JSON value goes (``{}`` is 1, ``{"a": [1]}`` is 2)."""
+    depth, level = 0, [value]
+    while level := [item for item in level if isinstance(item, dict | list)]:
+        depth += 1
+        level = [child for item in level for child in (item.values() if isinstance(item, dict) else item)]
+    return depth
+
+
+def sse_line(data: object) -> bytes:
+    """One server-sent event as the service framed it: ``data: <one-line JSON>`` and a blank line."""
+    text = data if isinstance(data, str) else json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return f"data: {text}\n\n".encode()
+
+
+class ReplayHandler(BaseHTTPRequestHandler):
+    """Serves one connection; the server holds the cassette library, the pacing and the idle timeout."""
+
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body go out at once, not 40 ms apart
+    server_version = "replay"
+    sys_version = ""
+
+    def setup(self) -> None:
+        self.timeout = self.server.idle_timeout  # read by StreamRequestHandler.setup
+        super().setup()
+
+    def log_request(self, code="-", size="-") -> None:
+        if self.server.verbose:
+            sys.stderr.write(f"{self.requestline} -> {getattr(code, 'value', code)}\n")
+
+    def log_message(self, format: str, *args) -> None:
+        """Quiet: answers are logged by log_request, and an idle connection closing is not news."""
+
+    def send_response_only(self, code: int, message: str | None = None) -> None:
+        self.answer_started = True
+        super().send_response_only(code, message)
+
+    def send_json(self, status: int, body, headers: dict | None = None) -> None:
+        text = body if isinstance(body, str) else json.dumps(body, ensure_ascii=False)
+        # A lone surrogate from the request (JSON allows "\ud800") goes back as that same escape.
+        payload = text.encode("utf-8", "backslashreplace")
+        self.send_response(status)
+        self.send_headers(
+            {"content-type": "application/json", **{k.lower(): v for k, v in (headers or {}).items()}}
+        )
+        self.send_header("Content-Length", str(len(payload)))
+        if self.close_connection:
+            self.send_header("Connection", "close")
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def send_headers(self, headers: dict) -> None:
+        """Send recorded headers, leaving out those that describe the original connection."""
+        for name, value in headers.items():
+            if name.lower() not in HOP_BY_HOP:
+                self.send_header(name, value)
+
+    def send_error_json(self, status: int, code: str, message: str) -> None:
+        self.send_json(status, {"error": {"code": code, "message": message, "status": status}})
+
+    def do_POST(self) -> None:
+        """Answer a POST; should the server itself fail, the client gets a 500 that says so, not a cut line."""
+        self.answer_started = False
+        try:
+            self.answer_post()
+        except OSError:
+            raise  # the connection failed: there is nobody to answer
+        except Exception as error:
+            self.close_connection = True
+            self.server.handle_error(self.request, self.client_address)
+            if not self.answer_started:
+                self.send_error_json(
+                    500, "replay_server_error", f"The replay server failed on this request: {error!r}."
+                )
+
+    def answer_post(self) -> None:
+        scenario, route = parse_path(self.path)
+        if route is None:
+            return self.unknown_route()
+        body = self.read_json_body()
+        if body is None:
+            return
+        if self.server.recorder:
+            return self.server.recorder.forward(self, route, body)
+        cassette = self.server.library.find("POST", route, body, scenario)
+        if cassette is None:
+            return self.send_error_json(
+                404, "no_recording", miss_message(self.server.library, route, body, scenario)
+            )
+        self.replay(cassette)
+
+    def read_json_body(self) -> dict | None:
+        """The request's JSON object, or None after answering 400, 411 or 413."""
+        length = content_length(self.headers)
+        if self.headers.get("Transfer-Encoding") or length is None:
+            self.close_connection = True
+            self.send_error_json(411, "length_required", "Send the JSON body with a Content-Length header.")
+            return None
+        if length > MAX_BODY_BYTES:
+            self.discard_body()
+            self.send_error_json(
+                413,
+                "request_too_large",
+                f"Request body over {MAX_BODY_BYTES} bytes; the replay server refuses it.",
+            )
+            return None
+        try:
+            body = json.loads(self.rfile.read(length).decode("utf-8"))
+            too_deep = nesting_depth(body) > MAX_NESTING
+        except RecursionError:  # json gives up near 1,000 levels
+            too_deep = True
+        except ValueError as error:  # not UTF-8, not JSON, or an integer of over 4,300 digits
+            self.send_error_json(400, "invalid_json", f"The request body is not valid JSON: {error}.")
+            return None
+        if too_deep:
+            self.send_error_json(
+                400,
+                "too_deeply_nested",
+                f"The request body nests arrays and objects more than {MAX_NESTING} levels deep; the replay "
+                "server refuses it (a chat request nests 3 to 6 levels, tool schemas a few more).",
+            )
+            return None
+        if not isinstance(body, dict):
+            self.send_error_json(400, "invalid_json", "The request body must be a JSON object.")
+            return None
+        return body
+
+    def discard_body(self) -> None:
+        """Read and drop a body we will not use, so the client can finish sending and read our answer."""
+        length = content_length(self.headers)
+        remaining = length if length is not None and length <= DRAIN_LIMIT_BYTES else -1
+        while remaining > 0:
+            chunk = self.rfile.read(min(remaining, 65536))
+            remaining = remaining - len(chunk) if chunk else -1
+        if remaining < 0:
+            self.close_connection = True
+
+    def unknown_route(self) -> None:
+        self.discard_body()
+        self.send_error_json(
+            404,
+            "not_found",
+            f"No route {self.command} {self.path.split('?', 1)[0]}. The replay server answers "
+            "POST <endpoint>/chat/completions (also under /v1, /inference and /models).",
+        )
+
+    do_GET = do_PUT = do_PATCH = do_DELETE = do_HEAD = unknown_route
+
+    def pause(self, milliseconds: float) -> None:
+        if self.server.speed and milliseconds > 0:
+            time.sleep(milliseconds * self.server.speed / 1000)
+
+    def replay(self, cassette: Cassette) -> None:
+        response = cassette.response
+        if not cassette.is_stream:
+            self.pause(response.get("elapsed_ms", 0))
+            return self.send_json(response["status"], response["body"], response.get("headers"))
+        self.send_response(response["status"])
+        self.send_headers(response.get("headers", {}))
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        for event in response["events"]:
+            self.pause(event.get("delay_ms", 0))
+            self.write_chunk(sse_line(event["data"]))
+        self.write_chunk(b"")
+
+    def write_chunk(self, data: bytes) -> None:
+        self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
+        self.wfile.flush()
+
+
+class ReplayServer(ThreadingHTTPServer):
+    """A threaded HTTP server on loopback that answers from a cassette library."""
+
+    daemon_threads = True
+    block_on_close = False
+    # The listen backlog (the kernel caps it at net.core.somaxconn): socketserver's 5 drops connections when
+    # many arrive at once, and each dropped one waits a second to try again.
+    request_queue_size = 1024
+    idle_timeout = 30.0  # seconds a connection may stay silent before it is closed and its thread freed
+
+    def __init__(
+        self, library: Library, port: int = 0, speed: float = 1.0, verbose: bool = False, upstream=None
+    ):
+        self.library, self.speed, self.verbose = library, speed, verbose
+        self.recorder = Recorder(upstream, library) if upstream else None
+        super().__init__(("127.0.0.1", port), ReplayHandler)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+    def handle_error(self, request, client_address) -> None:
+        error = sys.exc_info()[1]
+        if not isinstance(error, ConnectionError) and self.verbose:
+            super().handle_error(request, client_address)
+
+
+def start_in_thread(library: Library, speed: float, upstream: str | None = None) -> ReplayServer:
+    """Start a replay server (a recorder, given an upstream) on a free port in a daemon thread and return it."""
+    server = ReplayServer(library, speed=speed, upstream=upstream)
+    threading.Thread(target=server.serve_forever, name="replay-server", daemon=True).start()
+    return server
