@@ -1,6 +1,9 @@
-"""The lessons as files: generated navigation current, python3 kernels, stable outputs, the lesson shape."""
+"""The lessons as files: generated navigation current, python3 kernels, stable outputs, the lesson shape, a size
+budget, one setup style, and code shown in a lesson that is the code helpers runs."""
 
+import ast
 import importlib.util
+import inspect
 import re
 import shutil
 import sys
@@ -9,23 +12,28 @@ from pathlib import Path
 import nbformat
 import pytest
 
+import helpers
+from helpers.models import MODELS
+
 ROOT = Path(__file__).resolve().parent.parent
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
 IGNORE_OUTPUT_BUDGET = 2  # each NBVAL_IGNORE_OUTPUT marker is a debt: a cell nbval cannot check
+SIZE_BUDGET = 60 * 1024  # bytes of .ipynb, outputs and images included: a lesson GitHub shows quickly
 VOLATILE = {
     "loopback address": re.compile(r"(127\.0\.0\.1|localhost|0\.0\.0\.0)(:\d+)?"),
     "memory address": re.compile(r"\b0x[0-9a-f]{6,}\b"),
     "uuid": re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b"),
     "timestamp": re.compile(r"\b20\d\d-\d\d-\d\d[T ]\d\d:\d\d"),
 }
-HEADINGS = (
+HEADINGS = (  # in this order
     "## Overview",
     "## Prerequisites",
     "**Time to learn**",
     "## Setup",
     "## Try it",
     "## Summary",
+    "## Resources and references",
     "## What's next",
 )
 
@@ -44,6 +52,17 @@ def code_cells(path):
 
 def output_text(cell) -> str:
     return "".join(output.get("text", "") + str(output.get("data", "")) for output in cell.outputs)
+
+
+def markdown(path) -> str:
+    return "\n".join(
+        cell.source for cell in nbformat.read(path, as_version=4).cells if cell.cell_type == "markdown"
+    )
+
+
+def lesson(number: str) -> Path:
+    (path,) = [path for path in NOTEBOOKS if path.name.startswith(number)]
+    return path
 
 
 def test_the_core_lessons_exist():
@@ -106,10 +125,15 @@ def test_ignore_output_markers_stay_within_budget():
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.name)
 def test_each_lesson_has_the_tutorial_shape(path):
-    text = "\n".join(
-        cell.source for cell in nbformat.read(path, as_version=4).cells if cell.cell_type == "markdown"
-    )
+    text = markdown(path)
     assert [heading for heading in HEADINGS if heading not in text] == []
+    assert [text.index(heading) for heading in HEADINGS] == sorted(
+        text.index(heading) for heading in HEADINGS
+    )
+    sections = re.findall(r"^## .+$", text, re.M)
+    assert sections[sections.index("## What's next") - 1] == "## Resources and references", (
+        "references come in their own section, just before What's next"
+    )
     cells = code_cells(path)
     imports_helpers = [
         i for i, cell in enumerate(cells) if re.search(r"^(from|import) helpers\b", cell.source, re.M)
@@ -119,3 +143,152 @@ def test_each_lesson_has_the_tutorial_shape(path):
     assert not any(re.search(r"\binput\(", cell.source) for cell in cells), (
         "kernels have no stdin under nbval"
     )
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.name)
+def test_no_lesson_is_over_the_size_budget(path):
+    assert path.stat().st_size <= SIZE_BUDGET, f"{path.name}: {path.stat().st_size} bytes"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.name)
+def test_every_setup_cell_imports_names_from_helpers_and_can_run_again(path):
+    source = code_cells(path)[0].source
+    imports = [node for node in ast.parse(source).body if isinstance(node, ast.Import | ast.ImportFrom)]
+    from_helpers = [node for node in imports if "helpers" in ast.unparse(node)]
+    assert from_helpers and all(
+        isinstance(node, ast.ImportFrom) and node.module.split(".")[0] == "helpers" for node in from_helpers
+    ), "one style in every lesson: from helpers import settings, ..."
+    assert re.search(r"^cfg = settings\(\)$", source, re.M)
+    imported = {alias.asname or alias.name for node in from_helpers for alias in node.names}
+    assigned = {
+        node.id
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Name) and node.ctx == ast.Store()
+    }
+    assert imported & assigned == set(), "re-running the setup cell must still find the helpers it imports"
+
+
+def test_lesson_03_shows_print_stream_as_helpers_runs_it():
+    (shown,) = [cell for cell in code_cells(lesson("03")) if "getsource(print_stream)" in cell.source]
+    assert output_text(shown) == inspect.getsource(helpers.display.print_stream) + "\n"
+    assert "def print_stream" not in markdown(lesson("03")), "no hand-written copy to keep in step"
+
+
+class _Unself(ast.NodeTransformer):
+    """self.history -> history: a method's attributes read like the sketch's plain names."""
+
+    def visit_Attribute(self, node):
+        self.generic_visit(node)
+        if isinstance(node.value, ast.Name) and node.value.id == "self":
+            return ast.copy_location(ast.Name(id=node.attr, ctx=node.ctx), node)
+        return node
+
+
+def steps(source: str) -> set[str]:
+    """What code does, argument values aside: each call with its keyword names, attribute, assignment target,
+    loop and condition."""
+    tree = _Unself().visit(ast.parse(source))
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            found.add(f"{ast.unparse(node.func)}({', '.join(sorted(k.arg for k in node.keywords if k.arg))})")
+        elif isinstance(node, ast.Attribute):
+            found.add(ast.unparse(node))
+        elif isinstance(node, ast.Assign):
+            for target in node.targets:
+                found.update(f"{ast.unparse(name)} =" for name in getattr(target, "elts", [target]))
+        elif isinstance(node, ast.For):
+            found.add(f"for {ast.unparse(node.target)} in {ast.unparse(node.iter)}")
+        elif isinstance(node, ast.If):
+            found.add(f"if {ast.unparse(node.test)}")
+    return found
+
+
+def test_lesson_06_sketches_the_steps_the_chat_box_takes():
+    (sketch,) = re.findall(r"```python\n(.*?)```", markdown(lesson("06")), re.S)
+    assert "def on_send" in sketch and "on_click" in sketch
+    missing = steps(sketch) - steps(inspect.getsource(helpers.chat.ChatBox))
+    assert missing == set(), (
+        f"lesson 06's sketch of ChatBox shows steps helpers/chat.py does not take: {missing}"
+    )
+
+
+def test_lesson_07_compares_the_models_of_the_one_tuple():
+    cells = code_cells(lesson("07"))
+    assert "from helpers.models import MODELS" in cells[0].source
+    spelt = [cell.source[:40] for cell in cells if sum(f'"{name}"' in cell.source for name in MODELS) > 1]
+    assert spelt == [], "the names come from MODELS, not written out again"
+    table = output_text(next(cell for cell in cells if "to_string" in cell.source))
+    assert "Explain in two sentences…" in table and "sente " not in table, "prompts cut at a word, with …"
+    (shown,) = [cell for cell in cells if cell.source.rstrip().endswith("\nMODELS")]
+    assert ast.literal_eval(shown.outputs[0].data["text/plain"]) == MODELS
+
+
+@pytest.mark.parametrize(
+    "number, verified, wrong",
+    [
+        ("03", "| 1.0.0b8 and later | dropped, except the usage update", "Since version 1.0.0b4 this SDK"),
+        (
+            "05",
+            "a 408, a 502, or a 429 without `Retry-After`, comes straight back",
+            "(and 408 and 5xx errors)",
+        ),
+        ("05", "8000 + 4000 = 12000", None),
+        ("08", "is for that\nSDK only", "| Azure OpenAI-compatible endpoint"),
+        ("08", "**The OpenAI SDK.**", "## Step 3 · The OpenAI SDK"),  # two sentences, now part of Step 1
+        ("00", "3. Offline too", "3. Live only"),  # the unreachable-host exercise needs no service
+        ("01", "It is a *string* enum", None),  # why <CompletionsFinishReason.STOPPED: 'stop'> is "stop"
+    ],
+)
+def test_lessons_state_the_verified_facts(number, verified, wrong):
+    text = markdown(lesson(number))
+    assert verified in text and (wrong is None or wrong not in text)
+
+
+BUILDS = {"ChatCompletionsClient", "AsyncChatCompletionsClient", "OpenAI", "make_client", "helpers.client"}
+
+
+def cell_tree(source: str) -> ast.AST:
+    """A code cell's syntax tree; Jupyter allows await at the top level."""
+    flags = ast.PyCF_ONLY_AST | ast.PyCF_ALLOW_TOP_LEVEL_AWAIT
+    return compile("" if source.startswith("%%") else source, "<cell>", "exec", flags=flags)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.name)
+def test_every_client_a_lesson_builds_is_closed_and_only_after_the_exercises(path):
+    cells = nbformat.read(path, as_version=4).cells
+    try_it = next(i for i, cell in enumerate(cells) if cell.source.startswith("## Try it"))
+    unclosed, closed_at = {}, {}
+    for index, cell in enumerate(cells):
+        if cell.cell_type != "code":
+            continue
+        tree = cell_tree(cell.source)
+        in_with = {
+            id(item.context_expr)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.With | ast.AsyncWith)
+            for item in node.items
+        }
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
+                if ast.unparse(node.value.func) in BUILDS and id(node.value) not in in_with:
+                    unclosed.update({target.id: cell.source[:40] for target in node.targets})
+            elif isinstance(node, ast.Call) and ast.unparse(node.func).endswith(".close"):
+                closed_at[ast.unparse(node.func).removesuffix(".close")] = index
+            elif isinstance(node, ast.Call) and ast.unparse(node.func) in BUILDS:
+                assert id(node) in in_with or any(
+                    isinstance(parent, ast.Assign) and parent.value is node for parent in ast.walk(tree)
+                ), f"{path.name}: a client built and dropped unclosed in {cell.source[:40]!r}"
+    assert set(unclosed) <= set(closed_at), f"{path.name}: never closed: {set(unclosed) - set(closed_at)}"
+    early = [name for name in unclosed if closed_at[name] < try_it]
+    assert early == [], f"{path.name}: {early} closed before Try it, so the exercises would fail"
+
+
+def test_each_lesson_s_what_s_next_links_the_next_lesson():
+    for path, following in zip(NOTEBOOKS[:-1], NOTEBOOKS[1:], strict=True):
+        (section,) = [
+            cell.source
+            for cell in nbformat.read(path, as_version=4).cells
+            if cell.source.startswith("## What's next")
+        ]
+        assert f"]({following.name})" in section, f"{path.name}: What's next does not link {following.name}"
