@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import threading
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -12,6 +13,7 @@ from helpers.cassette import Library
 from helpers.explain import explain_in_notebook
 from helpers.local import OllamaForwarder, local_tag, ollama_url, readiness
 from helpers.models import LOCAL_DEFAULT_MODEL, ollama_tag
+from helpers.record import Recorder
 from helpers.replay import ReplayServer, default_cassettes, default_speed, start_in_thread
 
 MODES = ("replay", "live", "record", "local")
@@ -106,29 +108,28 @@ def _token(mode: str) -> str:
     return token
 
 
-def _local_server(
-    upstream: str | None = None, ollama: str | None = None, saving: bool = False
-) -> ReplayServer:
-    """This kernel's server, started once for each job: replay the cassette folder, record from an upstream
-    into it, or forward to Ollama (saving into it, given ``saving``)."""
+def _kernel_server(job: str = "replay", forwarder=None, saving: bool = False) -> ReplayServer:
+    """This kernel's server for one job, started once: replay the cassette folder, or pass every request to
+    ``forwarder(library)`` (record mode's recorder, local mode's Ollama forwarder), saving into the folder's
+    library when ``saving``."""
     folder, speed = default_cassettes(), default_speed()
-    key = (folder if upstream or saving or not ollama else None, upstream, ollama)
+    key = (folder if saving or not forwarder else None, job)
     with _servers_lock:
         server = _servers.get(key)
         if server is None:
-            if upstream or saving:
+            if saving:
                 folder.mkdir(parents=True, exist_ok=True)
             library = Library.load(folder) if key[0] else None
-            server = _servers[key] = start_in_thread(library, speed, upstream)
-            if ollama:
-                server.recorder = OllamaForwarder(ollama, library)
+            server = _servers[key] = start_in_thread(
+                library, speed, forwarder(library) if forwarder else None
+            )
         server.speed = speed
         return server
 
 
 def _replay_settings(model: str, scenario: str) -> Settings:
     try:
-        server = _local_server()
+        server = _kernel_server()
     except ValueError as error:
         raise SettingsError(str(error)) from None
     if not server.library.by_key:
@@ -157,7 +158,7 @@ def _local_settings(model: str, scenario: str) -> Settings:
         raise SettingsError(str(error)) from None
     saving = _env("GITHUB_MODELS_RECORD_LOCAL") == "1"
     try:
-        server = _local_server(ollama=ollama, saving=saving)
+        server = _kernel_server(f"local {ollama}", partial(OllamaForwarder, ollama), saving)
     except (ValueError, OSError) as error:
         raise SettingsError(f"Local mode cannot use its cassette folder: {error}") from None
     into = f"saving to {server.library.folder.name}/" if saving else ""
@@ -183,7 +184,7 @@ def settings(scenario: str = "") -> Settings:
         cfg = Settings(mode, endpoint, token, model, scenario=scenario)
         if mode == "record":
             try:
-                recorder = _local_server(upstream=endpoint)
+                recorder = _kernel_server(f"record {endpoint}", partial(Recorder, endpoint), saving=True)
             except (ValueError, OSError) as error:
                 raise SettingsError(f"Record mode cannot use its cassette folder: {error}") from None
             saving = f"saving to {recorder.library.folder.name}/"

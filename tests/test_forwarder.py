@@ -44,8 +44,7 @@ def forwarding(tmp_path):
     servers = []
 
     def start(forwarder: Forwarder) -> str:
-        servers.append(start_in_thread(Library.load(tmp_path / "unused"), 0))
-        servers[-1].recorder = forwarder
+        servers.append(start_in_thread(None, 0, forwarder))
         return servers[-1].url
 
     (tmp_path / "unused").mkdir()

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from helpers.cassette import Library
 from helpers.config import validated_endpoint
+from helpers.record import Recorder
 from helpers.replay import ReplayServer, default_cassettes, default_speed, parse_speed
 
 
@@ -56,7 +57,8 @@ def main(argv: list[str] | None = None) -> int:
     except (ValueError, OSError) as error:
         parser.exit(2, f"error: {error}\n")
     try:
-        server = ReplayServer(library, port=args.port, speed=speed, verbose=True, upstream=upstream)
+        recorder = Recorder(upstream, library) if upstream else None
+        server = ReplayServer(library, port=args.port, speed=speed, verbose=True, forwarder=recorder)
     except OSError as error:
         parser.exit(
             2,

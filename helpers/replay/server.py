@@ -16,7 +16,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from helpers.cassette import Cassette, Library, parse_path
-from helpers.record import Recorder
+from helpers.record import Forwarder
 from helpers.replay.misses import miss_message
 
 MAX_BODY_BYTES = 1024 * 1024
@@ -143,8 +143,8 @@ class ReplayHandler(BaseHTTPRequestHandler):
         body = self.read_json_body()
         if body is None:
             return
-        if self.server.recorder:
-            return self.server.recorder.forward(self, route, body)
+        if self.server.forwarder:
+            return self.server.forwarder.forward(self, route, body)
         cassette = self.server.library.find("POST", route, body, scenario)
         if cassette is None:
             return self.send_error_json(
@@ -243,10 +243,14 @@ class ReplayServer(ThreadingHTTPServer):
     idle_timeout = 30.0  # seconds a connection may stay silent before it is closed and its thread freed
 
     def __init__(
-        self, library: Library, port: int = 0, speed: float = 1.0, verbose: bool = False, upstream=None
+        self,
+        library: Library | None,
+        port: int = 0,
+        speed: float = 1.0,
+        verbose: bool = False,
+        forwarder: Forwarder | None = None,
     ):
-        self.library, self.speed, self.verbose = library, speed, verbose
-        self.recorder = Recorder(upstream, library) if upstream else None
+        self.library, self.speed, self.verbose, self.forwarder = library, speed, verbose, forwarder
         super().__init__(("127.0.0.1", port), ReplayHandler)
 
     @property
@@ -259,8 +263,11 @@ class ReplayServer(ThreadingHTTPServer):
             super().handle_error(request, client_address)
 
 
-def start_in_thread(library: Library, speed: float, upstream: str | None = None) -> ReplayServer:
-    """Start a replay server (a recorder, given an upstream) on a free port in a daemon thread and return it."""
-    server = ReplayServer(library, speed=speed, upstream=upstream)
+def start_in_thread(
+    library: Library | None, speed: float, forwarder: Forwarder | None = None
+) -> ReplayServer:
+    """Start a server on a free port in a daemon thread and return it: it replays `library`, or passes every
+    request to `forwarder` (record mode's recorder, local mode's Ollama forwarder)."""
+    server = ReplayServer(library, speed=speed, forwarder=forwarder)
     threading.Thread(target=server.serve_forever, name="replay-server", daemon=True).start()
     return server
