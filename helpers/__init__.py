@@ -9,5 +9,16 @@ from helpers.config import Settings, SettingsError, settings
 from helpers.display import print_stream
 from helpers.endpoint_check import check
 from helpers.explain import explain
+from helpers.local import runnable
 
-__all__ = ["ChatBox", "Settings", "SettingsError", "check", "client", "explain", "print_stream", "settings"]
+__all__ = [
+    "ChatBox",
+    "Settings",
+    "SettingsError",
+    "check",
+    "client",
+    "explain",
+    "print_stream",
+    "runnable",
+    "settings",
+]

@@ -197,3 +197,26 @@ class OllamaForwarder(Forwarder):
                 self.version = ""
         tag = ollama_tag(str(body.get("model", "")))
         return {**super().provenance(body, user_agent), "ollama_tag": tag, "ollama_version": self.version}
+
+
+def runnable(models, cfg) -> tuple[list[str], dict[str, str]]:
+    """The models a comparison can ask, and why the others are left out; notebook 07 introduces it.
+
+    Only local mode leaves models out: those Ollama has not pulled ("not pulled (ollama pull …)") and those
+    with no local build. Replay and live ask every model."""
+    if cfg.mode != "local":
+        return list(models), {}
+    try:
+        pulled = pulled_tags(cfg.upstream)
+    except (OSError, ValueError):
+        pulled = set()
+    usable, skipped = [], {}
+    for model in models:
+        tag = ollama_tag(model)
+        if model in NO_LOCAL_BUILD:
+            skipped[model] = "no local build"
+        elif tag not in pulled:
+            skipped[model] = f"not pulled (ollama pull {tag}{download_size(tag)})"
+        else:
+            usable.append(model)
+    return usable, skipped

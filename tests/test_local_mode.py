@@ -18,8 +18,9 @@ from azure.core.exceptions import HttpResponseError
 from fake_ollama import FakeOllama
 from test_live_mode import direct_sdk_call_output, execute
 
-from helpers import SettingsError, check, client, explain, settings
+from helpers import ChatBox, SettingsError, check, client, explain, runnable, settings
 from helpers.local import ollama_url, pulled_tags
+from helpers.models import MODELS
 
 ROOT = Path(__file__).resolve().parent.parent
 LESSONS = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
@@ -268,3 +269,34 @@ def test_local_model_says_how_to_start_ollama(root, closed_port_url):
     result = pull(closed_port_url, root)
     assert result.returncode == 1 and "Ollama does not answer" in result.stdout
     assert "ollama serve" in result.stdout and "Traceback" not in result.stderr
+
+
+def test_a_comparison_in_local_mode_asks_only_the_pulled_models(local, capsys):
+    local(pulled={"phi3:mini", "phi3:medium-128k"})
+    usable, skipped = runnable(MODELS, settings())
+    assert usable == ["Phi-3-mini-4k-instruct", "Phi-3-medium-128k-instruct"]
+    assert skipped == {
+        "Phi-3-mini-128k-instruct": "not pulled (ollama pull phi3:mini-128k (about 2.2 GB))",
+        "Phi-3-small-8k-instruct": "no local build",
+        "Phi-3-small-128k-instruct": "no local build",
+        "Phi-3-medium-4k-instruct": "not pulled (ollama pull phi3:medium (about 7.9 GB))",
+    }
+
+
+def test_replay_compares_every_model(replay_env, capsys):
+    assert runnable(MODELS, settings()) == (list(MODELS), {})
+
+
+def test_the_chat_box_explains_a_model_not_pulled_and_shows_streamed_usage(local, capsys):
+    local(pulled={"phi3:mini"})
+    box = ChatBox(settings())
+    try:
+        box.question.value = "Hello there"
+        box.send.click()
+        assert box.usage.value.startswith("Tokens: ") and box.history[-1].content.startswith("Fake phi3:mini")
+        box.model.value = "Phi-3-medium-4k-instruct"
+        box.question.value = "Hello again"
+        box.send.click()
+        assert "ollama pull phi3:medium" in box.status.value
+    finally:
+        box.close()
