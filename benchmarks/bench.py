@@ -4,6 +4,9 @@
   ``python -m helpers.replay --speed 0`` and to a bare loopback http.server (benchmarks/floor_server.py).
 - Time to first chunk: the same for the streamed lesson call, until the first SSE bytes arrive.
 - nbval: every lesson notebook, beside as many one-cell notebooks that only import the SDK.
+- Local mode's forwarding: lesson 01's single call (and lesson 03's stream, to its first chunk) through the
+  kernel's server in local mode to a loopback fake of Ollama (tests/fake_ollama.py), beside the same request
+  sent straight to the fake.
 - Concurrency: lesson 08's eight questions at recorded pacing (speed 1), one after another, then with
   azure.ai.inference.aio and asyncio.gather, at most five at a time.
 - Cold installs (about three minutes; ``--no-installs`` skips them, ``--installs-only`` runs only them): the
@@ -37,12 +40,18 @@ from azure.ai.inference.aio import ChatCompletionsClient as AsyncChatCompletions
 from azure.core.credentials import AzureKeyCredential
 
 from helpers.cassette import Library
+from helpers.local import OllamaForwarder
 from helpers.replay import start_in_thread
 
 ROOT = Path(__file__).resolve().parent.parent
 CASSETTES = ROOT / "helpers" / "cassettes"
 ROUNDS = 2000
 STREAM_ROUNDS = 300
+LOCAL_ROUNDS = 500
+FAKE_OLLAMA = (  # tests/fake_ollama.py's stand-in for Ollama, serving until terminated
+    "import sys, threading; sys.path.insert(0, 'tests'); from fake_ollama import FakeOllama; "
+    "print(FakeOllama().url, flush=True); threading.Event().wait()"
+)
 ENV = {**os.environ, "GITHUB_MODELS_MODE": "replay", "GITHUB_MODELS_REPLAY_SPEED": "0"}
 # What the Makefile's install steps read (git-tracked files only).
 INSTALL_INPUTS = ("Makefile", "pyproject.toml", "README.md", "LICENSE", "helpers", "js")
@@ -130,6 +139,37 @@ def server_figures() -> dict:
             process.wait()
 
 
+def local_mode_figures() -> dict:
+    """Round trips through local mode's forwarder, in this process as in a kernel, to a fake Ollama in a
+    process of its own, as Ollama is; beside the same requests sent straight to the fake."""
+    ollama, ollama_url = start("-c", FAKE_OLLAMA)
+    forwarder = start_in_thread(None, 0, OllamaForwarder(ollama_url))
+    single, stream = (
+        json.loads(request_body(name)) for name in ("single-call.json", "streaming-exercise.json")
+    )
+    figures = {}
+    try:
+        for label, url, model in (
+            ("local", forwarder.url, "Phi-3-mini-4k-instruct"),
+            ("ollama", ollama_url, "phi3:mini"),
+        ):
+            body, streamed = (
+                json.dumps({**request, "model": model}).encode() for request in (single, stream)
+            )
+            path = "/v1/chat/completions"
+            timed_posts(url, path, body, 100, False)  # warm up
+            figures[f"{label}_round_trip"] = percentiles(timed_posts(url, path, body, LOCAL_ROUNDS, False))
+            figures[f"{label}_first_chunk"] = percentiles(
+                timed_posts(url, path, streamed, LOCAL_ROUNDS, True)
+            )
+        return figures
+    finally:
+        forwarder.shutdown()
+        forwarder.server_close()
+        ollama.terminate()
+        ollama.wait()
+
+
 def nbval_seconds(paths: list[Path]) -> float:
     start_time = time.perf_counter()
     command = [sys.executable, "-m", "pytest", "-c", "pyproject.toml", "-q", *map(str, paths)]
@@ -191,7 +231,7 @@ def venv_figures(venv: Path) -> dict:
         if (status.st_dev, status.st_ino) not in seen:
             seen.add((status.st_dev, status.st_ino))
             size += status.st_blocks * 512
-    packages = len(list(venv.glob("lib/python*/site-packages/*.dist-info")))
+    packages = len(list(venv.glob("lib/python*/*/*.dist-info")))
     return {"venv_mb": round(size / 2**20), "packages": packages}
 
 
@@ -268,7 +308,12 @@ def main() -> None:
 
 
 def timing_figures() -> dict:
-    figures = {**server_figures(), **nbval_figures(), "concurrency": concurrency_figures()}
+    figures = {
+        **server_figures(),
+        **local_mode_figures(),
+        **nbval_figures(),
+        "concurrency": concurrency_figures(),
+    }
     round_trip = figures["replay_round_trip"]["p50_ms"] / figures["floor_round_trip"]["p50_ms"]
     first_chunk = figures["replay_first_chunk"]["p50_ms"] / figures["floor_first_chunk"]["p50_ms"]
     nbval = figures["nbval_s"] / figures["nbval_floor_s"]
@@ -279,6 +324,14 @@ def timing_figures() -> dict:
             f"{kind.replace('_', ' '):12} replay p50 {replay['p50_ms']:.3f} ms p99 {replay['p99_ms']:.3f} ms"
             f" | floor p50 {floor['p50_ms']:.3f} ms p99 {floor['p99_ms']:.3f} ms"
             f" | ratio {figures['ratios'][kind + '_p50']:.2f}x"
+        )
+    for kind in ("round_trip", "first_chunk"):
+        local, ollama = figures[f"local_{kind}"], figures[f"ollama_{kind}"]
+        figures["ratios"][f"local_{kind}_p50"] = local["p50_ms"] / ollama["p50_ms"]
+        print(
+            f"local mode   {kind.replace('_', ' ')}: through the kernel's server p50 {local['p50_ms']:.3f} ms"
+            f" | straight to (fake) Ollama p50 {ollama['p50_ms']:.3f} ms"
+            f" | ratio {figures['ratios'][f'local_{kind}_p50']:.2f}x"
         )
     print(
         f"nbval        {figures['notebooks']} notebooks {figures['nbval_s']:.1f} s"

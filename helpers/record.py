@@ -17,6 +17,7 @@ import hashlib
 import json
 import os
 import re
+import socket
 import sys
 import threading
 import time
@@ -79,6 +80,7 @@ class Forwarder:
     def __init__(self, upstream: str, library: Library | None = None):
         self.upstream, self.library = urlsplit(upstream), library
         self.lock = threading.Lock()
+        self.idle: list[HTTPConnection] = []  # kept-alive connections to the upstream, for the next requests
 
     def forward(self, handler, route: str, body: dict) -> None:
         """Answer the handler's request from upstream. Given a library, the exchange is saved before the
@@ -113,21 +115,49 @@ class Forwarder:
         """The upstream's own path prefix, the route, and the kept query."""
         return self.upstream.path.rstrip("/") + route + (f"?{query}" if query else "")
 
-    def open_connection(self) -> HTTPConnection:
+    def open_connection(self) -> tuple[HTTPConnection, bool]:
+        """An idle kept-alive connection to the upstream (True: reused), else a new one (False)."""
+        with self.lock:
+            if self.idle:
+                return self.idle.pop(), True
         connect = HTTPSConnection if self.upstream.scheme == "https" else HTTPConnection
-        return connect(self.upstream.netloc, timeout=UPSTREAM_TIMEOUT)
+        connection = connect(self.upstream.netloc, timeout=UPSTREAM_TIMEOUT)
+        connection.connect()
+        connection.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # http.client writes twice
+        return connection, False
+
+    def send(self, request: dict, body: dict, headers: dict) -> tuple[HTTPConnection, HTTPResponse]:
+        """Send the request upstream and read its status line. A reused connection that the upstream has
+        closed in the meantime is dropped, and the request sent again on another."""
+        path, payload = self.upstream_path(request["route"], request["query"]), json.dumps(body).encode()
+        while True:
+            connection, reused = self.open_connection()
+            try:
+                connection.request("POST", path, payload, headers)
+                return connection, connection.getresponse()
+            except ConnectionError:
+                connection.close()
+                if not reused:
+                    raise
+
+    def release(self, connection: HTTPConnection | None, upstream: HTTPResponse | None) -> None:
+        """Keep a connection whose answer was read to its end for the next request; close any other."""
+        if connection is None:
+            return
+        if upstream is not None and upstream.isclosed() and not upstream.will_close:
+            with self.lock:
+                self.idle.append(connection)
+        else:
+            connection.close()
 
     def relay(self, handler, request: dict) -> dict | None:
         """Send the request upstream and the answer on: a stream event by event, short of its final
         ``[DONE]``; a whole body read, not yet sent (reply() finishes both). The response as a cassette
         holds it, or None when the upstream failed: the client has its 502, or a cut stream is closed."""
         body, headers = self.rewrite_request(request["body"], forwarded_headers(handler))
-        connection = self.open_connection()
-        started, streaming = time.monotonic(), False
+        started, streaming, connection, upstream = time.monotonic(), False, None, None
         try:
-            path = self.upstream_path(request["route"], request["query"])
-            connection.request("POST", path, json.dumps(body).encode(), headers)
-            upstream = connection.getresponse()
+            connection, upstream = self.send(request, body, headers)
             response = {"status": upstream.status, "headers": kept_headers(upstream)}
             streaming = is_stream(response)
             if streaming:
@@ -141,7 +171,7 @@ class Forwarder:
             handler.close_connection = True
             return None
         finally:
-            connection.close()
+            self.release(connection, upstream)
 
     def read_body(self, upstream: HTTPResponse, started: float, request: dict) -> dict:
         """A whole answer and how long it took; a body that is not JSON is kept as text."""

@@ -3,6 +3,7 @@ hooks that rewrite what goes upstream and what comes back (what local mode build
 
 import http.client
 import json
+import time
 from urllib.parse import urlsplit
 
 import pytest
@@ -76,7 +77,6 @@ def test_the_steps_keep_only_what_the_service_needs():
         == "/inference/chat/completions?api-version=1"
     )
     assert forwarder.upstream_path("/chat/completions", "") == "/inference/chat/completions"
-    assert isinstance(forwarder.open_connection(), http.client.HTTPSConnection)
     assert forwarder.library is None
 
 
@@ -126,3 +126,17 @@ def test_hooks_rewrite_what_goes_up_and_what_comes_back_and_the_cassette_keeps_t
         answers = [e["data"] for e in response.get("events", []) if isinstance(e["data"], dict)]
         assert {a["model"] for a in answers or [response["body"]]} == {model}
         assert planted_token not in json.dumps(cassette)
+
+
+def test_the_upstream_connection_is_kept_alive_and_a_closed_one_replaced(serve, forwarding, sdk, ask_sdk):
+    upstream = serve()
+    upstream.idle_timeout = 0.3  # the upstream closes a connection that stays silent this long
+    forwarder = Forwarder(upstream.url)
+    client = sdk(forwarding(forwarder))
+    first = ask_sdk(client, "single-call")[0]
+    kept = list(forwarder.idle)
+    assert len(kept) == 1
+    assert ask_sdk(client, "single-call")[0] == first and forwarder.idle == kept, "not reused"
+    time.sleep(0.8)
+    assert ask_sdk(client, "single-call")[0] == first, "a closed connection was not replaced"
+    assert len(forwarder.idle) == 1 and forwarder.idle[0] is not kept[0]

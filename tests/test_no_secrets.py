@@ -18,7 +18,8 @@ FINDINGS = {
     "root's home": re.compile(r"(?<![\w.])/root/[\w.-]"),
     "temp folder": re.compile(r"(?<![\w.])(/tmp|/var/folders|/private/var)/[\w.-]"),
     "installed package path": re.compile("(site|dist)" + r"-packages"),
-    "loopback port in a notebook": re.compile(r"(127\.0\.0\.1|localhost):\d{2,5}"),
+    # a port a server picked at run time; 11434 is Ollama's own, fixed and documented
+    "loopback port in a notebook": re.compile(r"(127\.0\.0\.1|localhost):(?!11434\b)\d{2,5}"),
 }
 NOTEBOOK_ONLY = {"loopback port in a notebook"}
 
