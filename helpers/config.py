@@ -56,8 +56,10 @@ class Settings:
             scenario += " ignored (scenarios are recorded failures, for replay only)"
         saving = f" · {self.answers_from}" if self.answers_from else ""
         if self.mode == "local":
-            ollama = urlsplit(self.upstream).netloc
-            return f"Mode: local (Ollama at {ollama}{saving}) · model {self.model} (Ollama tag {ollama_tag(self.model)}){scenario}"
+            ollama, tag = urlsplit(self.upstream).netloc, ollama_tag(self.model)
+            return (
+                f"Mode: local (Ollama at {ollama}{saving}) · model {self.model} (Ollama tag {tag}){scenario}"
+            )
         where = self.upstream or self.endpoint
         if where == RETIRED_ENDPOINT:
             where += " (retired 2026-07-30: set GITHUB_MODELS_ENDPOINT)"
@@ -153,7 +155,8 @@ def _replay_settings(model: str, scenario: str) -> Settings:
 
 def _local_settings(model: str, scenario: str) -> Settings:
     try:
-        ollama, _ = ollama_url(), local_tag(model)
+        ollama = ollama_url()
+        local_tag(model)  # Phi-3-small fails here, with what to use instead, before any server starts
     except ValueError as error:
         raise SettingsError(str(error)) from None
     saving = _env("GITHUB_MODELS_RECORD_LOCAL") == "1"
