@@ -13,7 +13,7 @@ import nbformat
 import pytest
 
 import helpers
-from helpers.models import MODELS
+from helpers.models import MODELS, OLLAMA_TAGS
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -292,3 +292,84 @@ def test_each_lesson_s_what_s_next_links_the_next_lesson():
             if cell.source.startswith("## What's next")
         ]
         assert f"]({following.name})" in section, f"{path.name}: What's next does not link {following.name}"
+
+
+def try_it(path) -> str:
+    (section,) = [
+        cell.source for cell in nbformat.read(path, as_version=4).cells if cell.source.startswith("## Try it")
+    ]
+    return section
+
+
+def test_lesson_00_shows_how_to_get_real_answers_on_your_own_machine():
+    text = markdown(lesson("00"))
+    assert "## Real answers on your own machine" in text and "| `local` |" in text, (
+        "local is one of the modes"
+    )
+    facts = [
+        "make local-model",
+        "`phi3:mini`, about 2.2 GB",
+        "`ollama pull phi3:mini`",
+        "%env GITHUB_MODELS_MODE=local",
+        "| 8 GB | Phi-3 mini",
+        "| 16 GB | Phi-3 medium",
+        "7.9 GB",
+        "Phi-3-small has no local build",
+        "roughly 5 to 20 tokens a second",
+        "not measured here",
+        "New with options",
+        "`local-phi3`",
+    ]
+    assert [fact for fact in facts if fact not in text] == []
+
+
+@pytest.mark.parametrize("number", ["00", "08"])
+def test_where_live_answers_can_still_come_from_is_said_with_dates(number):
+    text = " ".join(markdown(lesson(number)).split())
+    assert "2026-07-30" in text and '"is deprecated and will be retired on August 26, 2026"' in text
+    assert "local mode" in text.lower() and "ending in `/v1`" in text and "OpenAI SDK" in text
+    settings_lines = re.findall(
+        r"^\s*(?:%env|export) GITHUB_MODELS_ENDPOINT=.*$", markdown(lesson(number)), re.M
+    )
+    assert settings_lines and not [line for line in settings_lines if "services.ai.azure.com" in line], (
+        "the beta SDK's Foundry endpoint is unverified now, not the way to go live"
+    )
+    assert "unverified" in text
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.name)
+def test_exercises_local_mode_can_answer_say_live_or_local(path):
+    exercises = re.split(r"\n(?=\d+\. )", try_it(path))
+    live_only = [item for item in exercises if re.search(r"live only", item, re.I)]
+    assert [item for item in live_only if "(local mode has no" not in item] == [], (
+        f"{path.name}: say 'Live or local', or why local mode cannot answer it"
+    )
+
+
+def test_lesson_05_s_recorded_failures_say_what_happens_outside_replay():
+    text = markdown(lesson("05"))
+    assert "exist in replay only" in text and "prompt_over_local_context" in text
+    for cell in code_cells(lesson("05")):
+        for node in ast.walk(cell_tree(cell.source)):
+            if isinstance(node, ast.Try) and any(
+                "HttpResponseError" in ast.unparse(h.type) for h in node.handlers
+            ):
+                assert node.orelse, (
+                    f"prints nothing when the request succeeds (local, live): {cell.source[:50]!r}"
+                )
+
+
+def test_lesson_07_compares_only_the_models_local_mode_can_run():
+    cells = code_cells(lesson("07"))
+    assert re.search(r"^from helpers import .*\brunnable\b", cells[0].source, re.M)
+    (compare,) = [cell for cell in cells if "runnable(MODELS, cfg)" in cell.source]
+    assert (
+        "for model in models for prompt in prompts" in compare.source and "left_out.items()" in compare.source
+    )
+    assert output_text(compare) == "{'text/plain': '12'}", "replay leaves no model out and prints nothing"
+
+
+def test_lesson_08_names_the_successors_ollama_tags_as_local_mode_maps_them():
+    text = " ".join(markdown(lesson("08")).split())
+    successors = ("Phi-3.5-mini-instruct", "Phi-4-mini-instruct", "Phi-4")
+    assert [name for name in successors if f"`{name}` → `{OLLAMA_TAGS[name]}`" not in text] == []
