@@ -180,7 +180,14 @@ class OllamaForwarder(Forwarder):
         if not isinstance(error, dict) or "not found" not in str(error.get("message", "")):
             return data
         tag = ollama_tag(str(request["body"].get("model", "")))
-        message = f"Ollama at {urlsplit(self.ollama).netloc} does not have {tag}: {pull_advice(tag)}."
+        where = urlsplit(self.ollama).netloc
+        if tag in DOWNLOAD_SIZES:
+            message = f"Ollama at {where} does not have {tag}: {pull_advice(tag)}."
+        else:  # a name passed through as it is: maybe a typo, maybe a model Ollama's library has
+            message = (
+                f"Ollama at {where} has no model {tag!r}. Check the name (`ollama list` shows what is pulled; "
+                f"the lessons' models are {LOCAL_CHOICES}), or, if Ollama's library has it, {pull_advice(tag)}."
+            )
         return {"error": {**error, "code": "model_not_pulled", "message": message}}
 
     def unreachable(self, error: OSError) -> str:
@@ -216,7 +223,8 @@ def runnable(models, cfg) -> tuple[list[str], dict[str, str]]:
         if model in NO_LOCAL_BUILD:
             skipped[model] = "no local build"
         elif tag not in pulled:
-            skipped[model] = f"not pulled (ollama pull {tag}{download_size(tag)})"
+            size = f", about {DOWNLOAD_SIZES[tag]}" if tag in DOWNLOAD_SIZES else ""
+            skipped[model] = f"not pulled (ollama pull {tag}{size})"
         else:
             usable.append(model)
     return usable, skipped

@@ -113,6 +113,7 @@ import json
 import random
 import re
 import socket
+import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -815,6 +816,11 @@ class FakeOllama(ThreadingHTTPServer):
         """The context a chat with `tag` gets: the server's, capped at the model's training context."""
         train = self.tag_info(tag).train_context
         return min(self.context_length, train) if train else self.context_length
+
+    def handle_error(self, request, client_address) -> None:
+        """A client that hangs up (a lesson closing its client) is normal; anything else is reported."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
     def stop(self) -> None:
         self.shutdown()

@@ -108,6 +108,13 @@ def test_a_model_not_pulled_says_how_to_pull_it_and_its_size(local, capsys, vers
     assert "`ollama pull phi3:medium` (about 7.9 GB)" in explain(error, settings())
 
 
+def test_an_unknown_name_is_not_told_to_pull_a_lesson_model(local, capsys):
+    local()
+    message = explain(failure(settings(), model="Phi-3-large-instruct"), settings())
+    assert "has no model 'Phi-3-large-instruct'. Check the name (`ollama list`" in message
+    assert "Phi-3-mini-4k-instruct (phi3:mini)" in message
+
+
 def test_the_setup_line_says_when_the_model_is_not_pulled(local, capsys, monkeypatch):
     local(pulled={"phi3:mini"})
     monkeypatch.setenv("GITHUB_MODELS_MODEL", "Phi-3-mini-128k-instruct")
@@ -276,10 +283,10 @@ def test_a_comparison_in_local_mode_asks_only_the_pulled_models(local, capsys):
     usable, skipped = runnable(MODELS, settings())
     assert usable == ["Phi-3-mini-4k-instruct", "Phi-3-medium-128k-instruct"]
     assert skipped == {
-        "Phi-3-mini-128k-instruct": "not pulled (ollama pull phi3:mini-128k (about 2.2 GB))",
+        "Phi-3-mini-128k-instruct": "not pulled (ollama pull phi3:mini-128k, about 2.2 GB)",
         "Phi-3-small-8k-instruct": "no local build",
         "Phi-3-small-128k-instruct": "no local build",
-        "Phi-3-medium-4k-instruct": "not pulled (ollama pull phi3:medium (about 7.9 GB))",
+        "Phi-3-medium-4k-instruct": "not pulled (ollama pull phi3:medium, about 7.9 GB)",
     }
 
 
