@@ -3,7 +3,7 @@ import { AzureKeyCredential } from "@azure/core-auth";
 
 const token = process.env["TOKEN"];
 const endpoint = process.env["ENDPOINT"];
-const modelName = "Phi-3-small-8k-instruct";
+const modelName = process.env["MODEL"] ?? "Phi-3-small-8k-instruct";
 
 export async function main() {
 

@@ -307,3 +307,43 @@ def test_the_chat_box_explains_a_model_not_pulled_and_shows_streamed_usage(local
         assert "ollama pull phi3:medium" in box.status.value
     finally:
         box.close()
+
+
+LESSON_04 = ROOT / "notebooks" / "04-rest-and-javascript.ipynb"
+
+
+def answer_text(output: str) -> str:
+    """The answer in a cURL or Node cell's output: a JSON body's message, a stream's deltas joined, or the text
+    (an error body as it is, for the assertion to show)."""
+    try:
+        if output.startswith("data: "):
+            events = [json.loads(line[6:]) for line in output.splitlines() if line.startswith("data: {")]
+            return "".join(e["choices"][0]["delta"].get("content") or "" for e in events if e["choices"])
+        if output.startswith("{"):
+            return json.loads(output)["choices"][0]["message"]["content"]
+    except (KeyError, IndexError, TypeError, ValueError):
+        return output
+    return output.removesuffix("\n")
+
+
+@pytest.mark.timeout(240)
+def test_lesson_04_s_curl_and_javascript_cells_get_phi3_mini_s_answers(local):
+    ollama = local(pulled={"phi3:mini"})
+    notebook = nbformat.read(LESSON_04, as_version=4)
+    sources = [cell.source for cell in notebook.cells if cell.cell_type == "code"]
+    outputs = execute(notebook, LESSON_04.parent)
+    clients = [
+        (source.splitlines()[1].split()[0], output)
+        for source, output in zip(sources, outputs, strict=True)
+        if re.match(r"%%bash.*\n(curl|node) ", source)
+    ]
+    questions = ["What is the capital of France?", "What about Spain?"]
+    assert [(program, answer_text(output)) for program, output in clients] == [
+        (program, f"Fake phi3:mini answer to: {question}")
+        for program, question in [
+            *(("curl", q) for q in [*questions, "Name the three primary colours."]),
+            *(("node", q) for q in [*questions, "Give me 5 good reasons why I should exercise every day."]),
+        ]
+    ]
+    assert "no_local_build" not in "".join(outputs)
+    assert {chat.model for chat in ollama.chats} == {"phi3:mini"}

@@ -20,6 +20,8 @@ from fake_service import FakeService
 from nbclient import NotebookClient
 from openai import OpenAI
 
+from helpers.config import DEFAULT_MODEL
+
 ROOT = Path(__file__).resolve().parent.parent
 JS = ROOT / "js"
 NOTEBOOK = ROOT / "notebooks" / "04-rest-and-javascript.ipynb"
@@ -49,18 +51,19 @@ def need(tool: str) -> None:
     pytest.skip(f"{what} is not installed")
 
 
-def environment(url: str) -> dict:
-    """The variables lesson 04's setup cell gives curl and node: the endpoint and a key."""
-    return {**os.environ, "ENDPOINT": url, "TOKEN": KEY}
+def environment(url: str, model: str = DEFAULT_MODEL) -> dict:
+    """The variables lesson 04's setup cell gives curl and node: the endpoint, a key and the model (cfg.model,
+    in replay by default the quick start's Phi-3-small-8k-instruct)."""
+    return {**os.environ, "ENDPOINT": url, "TOKEN": KEY, "MODEL": model}
 
 
-def bash(command: str, url: str) -> subprocess.CompletedProcess:
-    """Run a command as a lesson 04 %%bash cell does: bash, the notebook's folder, ENDPOINT and TOKEN set."""
+def bash(command: str, url: str, model: str = DEFAULT_MODEL) -> subprocess.CompletedProcess:
+    """Run a command as a lesson 04 %%bash cell does: bash, the notebook's folder, ENDPOINT, TOKEN, MODEL set."""
     return subprocess.run(
         ["bash"],
         input=command,
         cwd=NOTEBOOK.parent,
-        env=environment(url),
+        env=environment(url, model),
         capture_output=True,
         text=True,
         timeout=60,
@@ -93,9 +96,12 @@ def curl_command(call: str) -> str:
     raise AssertionError(f"lesson 04 has no cURL cell for the {call} call")
 
 
-def sent_body(command: str) -> dict:
-    """The JSON a cURL command sends with -d '...'."""
-    return json.loads(re.search(r"-d '(.*)'\s*$", command, re.S)[1])
+def sent_body(command: str, model: str = DEFAULT_MODEL) -> dict:
+    """The JSON a cURL command sends from its here-document (--data-binary @- <<EOF ... EOF), with $MODEL filled in
+    as bash fills it in; the model must come from $MODEL, nothing else from the environment."""
+    document = re.fullmatch(r".*\n    --data-binary @- <<EOF\n(.*)\nEOF\n?", command, re.S)[1]
+    assert '"model": "$MODEL"' in document and document.count("$") == 1, document
+    return json.loads(document.replace("$MODEL", model))
 
 
 def sse_events(text: str) -> list:
@@ -274,6 +280,43 @@ def test_curl_sends_the_command_s_body_and_header_only(service):
     assert request["body"] == sent_body(command)
     assert request["headers"]["authorization"] == f"Bearer {KEY}" and "api-key" not in request["headers"]
     assert request["path"] == "/chat/completions"
+
+
+def test_the_setup_cell_exports_what_curl_and_node_read():
+    setup = next(c for c in nbformat.read(NOTEBOOK, as_version=4).cells if c.cell_type == "code")
+    exported = re.findall(r'^os\.environ\["(\w+)"\] = cfg\.(\w+)$', setup.source, re.M)
+    assert exported == [("ENDPOINT", "endpoint"), ("TOKEN", "token"), ("MODEL", "model")]
+
+
+@pytest.mark.parametrize("call", CALLS)
+@pytest.mark.parametrize("client", ["curl", "node"])
+def test_curl_and_node_ask_the_model_the_setup_cell_exports(service, client, call):
+    """Local mode's Phi-3 mini (or any model set in GITHUB_MODELS_MODEL) answers lesson 04's cURL and Node."""
+    need(client)
+    mini = "Phi-3-mini-4k-instruct"
+    if client == "curl":
+        result = bash(curl_command(call), service.url, mini)
+    else:
+        need("node_modules")
+        env = environment(service.url, mini)
+        result = subprocess.run(["node", str(JS / SAMPLES[call])], env=env, capture_output=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    body = sent(service)["body"]
+    assert body["model"] == mini
+    if client == "curl":
+        assert body == sent_body(curl_command(call), mini)
+
+
+def test_without_model_the_node_samples_ask_the_quick_start_s_model(service):
+    need("node")
+    need("node_modules")
+    env = {k: v for k, v in environment(service.url).items() if k != "MODEL"}
+    for sample in SAMPLES.values():
+        result = subprocess.run(
+            ["node", str(JS / sample)], env=env, capture_output=True, text=True, timeout=60
+        )
+        assert (result.returncode, result.stderr) == (0, "")
+    assert [request["body"]["model"] for request in service.requests] == ["Phi-3-small-8k-instruct"] * 3
 
 
 # Without the tools
