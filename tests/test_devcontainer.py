@@ -70,8 +70,20 @@ def test_codespaces_opens_the_setup_lesson_and_it_exists(config):
 def test_post_create_installs_the_runtime_as_make_lab_does(config):
     command = config["postCreateCommand"]
     target = re.match(r"make (\S+)", command)[1]
-    lab = subprocess.run(["make", "-n", "-B", "lab"], cwd=ROOT, capture_output=True, text=True, check=True)
-    steps = subprocess.run(["make", "-n", "-B", target], cwd=ROOT, capture_output=True, text=True, check=True)
+    lab = subprocess.run(
+        ["make", "--no-print-directory", "-n", "-B", "lab"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    steps = subprocess.run(
+        ["make", "--no-print-directory", "-n", "-B", target],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     # All of make lab but its last step, starting JupyterLab.
     assert steps.stdout.splitlines() == lab.stdout.splitlines()[:-1]
     assert "-m venv .venv" in steps.stdout and "npm ci --prefix js" in steps.stdout

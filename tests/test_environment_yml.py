@@ -30,7 +30,13 @@ def test_conda_forge_python_pip_and_the_project_with_the_runtime_only():
 
 
 def test_the_same_install_as_make_lab():
-    steps = subprocess.run(["make", "-n", "-B", "lab"], cwd=ROOT, capture_output=True, text=True, check=True)
+    steps = subprocess.run(
+        ["make", "--no-print-directory", "-n", "-B", "lab"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     installs = re.findall(r" pip install .* -e (\S+)$", steps.stdout, re.M)
     assert [f"-e {spec}" for spec in installs] == environment()["dependencies"][2]["pip"] == ["-e ."]
 

@@ -172,7 +172,9 @@ def copy(tmp_path: Path) -> Path:
 
 
 def dry_run(folder: Path, *args: str) -> list[str]:
-    steps = subprocess.run(["make", "-n", *args], cwd=folder, capture_output=True, text=True, check=True)
+    steps = subprocess.run(
+        ["make", "--no-print-directory", "-n", *args], cwd=folder, capture_output=True, text=True, check=True
+    )
     return steps.stdout.splitlines()
 
 
