@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from helpers.cassette import Library
+from helpers.errors import SettingsError
 from helpers.explain import explain_in_notebook
 from helpers.local import OllamaForwarder, local_tag, ollama_url, readiness
 from helpers.models import LOCAL_DEFAULT_MODEL, ollama_tag
@@ -25,14 +26,6 @@ ALWAYS_SET_IN_CI = "Actions and Codespaces set GITHUB_TOKEN themselves"
 
 _servers: dict[tuple[Path, str | None], ReplayServer] = {}
 _servers_lock = threading.Lock()
-
-
-class SettingsError(ValueError):
-    """A setting that cannot work, with the variable named and what to do next."""
-
-    def _render_traceback_(self) -> list[str]:
-        """In a notebook, show the message alone: the lines of helpers' code behind it would only bury it."""
-        return [f"SettingsError: {self}"]
 
 
 @dataclass(frozen=True)
@@ -142,7 +135,8 @@ def _replay_settings(model: str, scenario: str) -> Settings:
     if model not in server.library.models:
         raise SettingsError(
             f"GITHUB_MODELS_MODEL={model!r} has no recordings to replay. Recorded models: "
-            f"{', '.join(sorted(server.library.models))}. Unset GITHUB_MODELS_MODEL, or go live to use this model."
+            f"{', '.join(sorted(server.library.models))}. Unset GITHUB_MODELS_MODEL, or ask a real model: local mode "
+            "(GITHUB_MODELS_MODE=local, Phi-3 under Ollama on this machine) or live mode."
         )
     if scenario and scenario not in server.library.scenarios:
         raise SettingsError(

@@ -13,6 +13,7 @@ from http.client import HTTPConnection
 from urllib.parse import urlsplit
 
 from helpers.cassette import Library
+from helpers.errors import SettingsError
 from helpers.explain import OFFLINE
 from helpers.models import (
     DOWNLOAD_SIZES,
@@ -81,8 +82,8 @@ def too_long(body: dict, tag: str) -> str:
     remedy = (
         f"start Ollama with OLLAMA_CONTEXT_LENGTH={min(trained, 32768)} ({tag} was trained on {trained} tokens)"
         if trained > limit
-        else "use a 128k model (Phi-3-mini-128k-instruct, phi3:mini-128k) with Ollama started with "
-        "OLLAMA_CONTEXT_LENGTH=32768"
+        else "use a 128k model (Phi-3-mini-128k-instruct: `ollama pull phi3:mini-128k`) with Ollama started "
+        "with OLLAMA_CONTEXT_LENGTH=32768"
     )
     return (
         f"This prompt is about {tokens} tokens, more than the {limit} tokens {tag} gets in Ollama, which would "
@@ -105,7 +106,8 @@ def no_local_build(model: str) -> str:
     """Why a model cannot run under Ollama, and what to use instead."""
     return (
         f"{model} has no local build (llama.cpp cannot convert Phi-3-small's block-sparse attention, so "
-        f"Ollama has none). Use one that runs locally: {LOCAL_CHOICES}."
+        f"Ollama has none). Use one that runs locally: {LOCAL_CHOICES}; set GITHUB_MODELS_MODEL to it, or "
+        "unset it for Phi-3-mini-4k-instruct."
     )
 
 
@@ -213,10 +215,13 @@ def runnable(models, cfg) -> tuple[list[str], dict[str, str]]:
     with no local build. Replay and live ask every model."""
     if cfg.mode != "local":
         return list(models), {}
+    where = urlsplit(cfg.upstream).netloc
     try:
         pulled = pulled_tags(cfg.upstream)
     except (OSError, ValueError):
-        pulled = set()
+        raise SettingsError(
+            f"Ollama does not answer at {where}: {START_OLLAMA}, then run this cell again."
+        ) from None
     usable, skipped = [], {}
     for model in models:
         tag = ollama_tag(model)
@@ -227,4 +232,9 @@ def runnable(models, cfg) -> tuple[list[str], dict[str, str]]:
             skipped[model] = f"not pulled (ollama pull {tag}{size})"
         else:
             usable.append(model)
+    if not usable:
+        raise SettingsError(
+            f"Nothing to compare: Ollama at {where} has none of these models. Pull one first: make local-model "
+            "(phi3:mini, about 2.2 GB), then run this cell again."
+        )
     return usable, skipped

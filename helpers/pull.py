@@ -12,7 +12,7 @@ import sys
 from http.client import HTTPConnection
 from urllib.parse import urlsplit
 
-from helpers.local import START_OLLAMA, download_size, local_tag, ollama_url
+from helpers.local import START_OLLAMA, download_size, local_tag, ollama_url, ollama_version
 from helpers.models import LOCAL_DEFAULT_MODEL
 
 PULL_TIMEOUT = 600  # seconds without a progress line before giving up
@@ -49,7 +49,8 @@ def main(argv: list[str]) -> int:
     try:
         url = ollama_url()
         tag = local_tag(os.environ.get("GITHUB_MODELS_MODEL", "").strip() or LOCAL_DEFAULT_MODEL)
-        print(f"Pulling {tag} into Ollama at {urlsplit(url).netloc}{download_size(tag)}")
+        version = ollama_version(url)  # does Ollama answer at all?
+        print(f"Pulling {tag} into Ollama {version} at {urlsplit(url).netloc}{download_size(tag)}")
         pull(url, tag)
     except OSError:
         print(f"Ollama does not answer at {urlsplit(url).netloc}: {START_OLLAMA}, then run this again.")

@@ -257,7 +257,7 @@ def test_local_model_pulls_the_lessons_model_with_its_size(local, root):
     ollama = local(pulled=set())
     result = pull(ollama.url, root)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith(f"Pulling phi3:mini into Ollama at {ollama.host} (about 2.2 GB)")
+    assert result.stdout.startswith(f"Pulling phi3:mini into Ollama 0.32.15 at {ollama.host} (about 2.2 GB)")
     assert "phi3:mini is ready" in result.stdout and result.stderr == ""
     assert "phi3:mini" in ollama.pulled_tags()
 
@@ -274,7 +274,7 @@ def test_local_model_explains_what_it_cannot_pull(local, root, model, says):
 
 def test_local_model_says_how_to_start_ollama(root, closed_port_url):
     result = pull(closed_port_url, root)
-    assert result.returncode == 1 and "Ollama does not answer" in result.stdout
+    assert result.returncode == 1 and result.stdout.startswith("Ollama does not answer")
     assert "ollama serve" in result.stdout and "Traceback" not in result.stderr
 
 
@@ -288,6 +288,17 @@ def test_a_comparison_in_local_mode_asks_only_the_pulled_models(local, capsys):
         "Phi-3-small-128k-instruct": "no local build",
         "Phi-3-medium-4k-instruct": "not pulled (ollama pull phi3:medium, about 7.9 GB)",
     }
+
+
+@pytest.mark.parametrize(("pulled", "says"), [(set(), "Nothing to compare"), (None, "does not answer")])
+def test_a_comparison_with_nothing_to_ask_says_what_to_do(
+    local, capsys, monkeypatch, closed_port_url, pulled, says
+):
+    local(pulled=pulled or set())
+    if pulled is None:
+        monkeypatch.setenv("OLLAMA_HOST", closed_port_url)
+    with pytest.raises(SettingsError, match=says):
+        runnable(MODELS, settings())
 
 
 def test_replay_compares_every_model(replay_env, capsys):

@@ -67,7 +67,9 @@ def miss_message(library: Library, route: str, body: dict, scenario: str = "") -
     return (
         f"No recording for this request{where} (model {body.get('model', '(none)')!r}, last user message "
         f"{question!r}).{nearest} Replay answers only the requests the lessons make, exactly as written: "
-        "re-run the lesson's cell unchanged; or go live to ask anything (set GITHUB_MODELS_MODE=live with "
-        "GITHUB_TOKEN and GITHUB_MODELS_ENDPOINT); or record it (GITHUB_MODELS_MODE=record with the same two "
-        "saves each answer as a cassette in the GITHUB_MODELS_CASSETTES folder, replayed after a kernel restart)."
+        "re-run the lesson's cell unchanged. To ask anything, use a real model: Phi-3 on this machine "
+        "(GITHUB_MODELS_MODE=local, lesson 00), or a live endpoint (GITHUB_MODELS_MODE=live with GITHUB_TOKEN "
+        "and GITHUB_MODELS_ENDPOINT). To record the answer for replay, use GITHUB_MODELS_MODE=record with those "
+        "two settings: it is saved as a cassette in the GITHUB_MODELS_CASSETTES folder and replayed after a "
+        "kernel restart."
     )
