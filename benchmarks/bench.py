@@ -5,8 +5,9 @@
 - Time to first chunk: the same for the streamed lesson call, until the first SSE bytes arrive.
 - nbval: every lesson notebook, beside as many one-cell notebooks that only import the SDK.
 - Local mode's forwarding: lesson 01's single call (and lesson 03's stream, to its first chunk) through the
-  kernel's server in local mode to a loopback fake of Ollama (tests/fake_ollama.py), beside the same request
-  sent straight to the fake.
+  kernel's server in local mode to a loopback fake of Ollama (tests/fake_ollama.py) in a process of its own,
+  beside the same request sent straight to the fake, and through the least a Python proxy can do
+  (benchmarks/floor_proxy.py).
 - Concurrency: lesson 08's eight questions at recorded pacing (speed 1), one after another, then with
   azure.ai.inference.aio and asyncio.gather, at most five at a time.
 - Cold installs (about three minutes; ``--no-installs`` skips them, ``--installs-only`` runs only them): the
@@ -38,6 +39,7 @@ import nbformat
 from azure.ai.inference import ChatCompletionsClient
 from azure.ai.inference.aio import ChatCompletionsClient as AsyncChatCompletionsClient
 from azure.core.credentials import AzureKeyCredential
+from floor_proxy import FloorProxy  # benchmarks/floor_proxy.py (this script's folder is on sys.path)
 
 from helpers.cassette import Library
 from helpers.local import OllamaForwarder
@@ -143,7 +145,7 @@ def local_mode_figures() -> dict:
     """Round trips through local mode's forwarder, in this process as in a kernel, to a fake Ollama in a
     process of its own, as Ollama is; beside the same requests sent straight to the fake."""
     ollama, ollama_url = start("-c", FAKE_OLLAMA)
-    forwarder = start_in_thread(None, 0, OllamaForwarder(ollama_url))
+    forwarder, floor = start_in_thread(None, 0, OllamaForwarder(ollama_url)), FloorProxy(ollama_url)
     single, stream = (
         json.loads(request_body(name)) for name in ("single-call.json", "streaming-exercise.json")
     )
@@ -152,6 +154,7 @@ def local_mode_figures() -> dict:
         for label, url, model in (
             ("local", forwarder.url, "Phi-3-mini-4k-instruct"),
             ("ollama", ollama_url, "phi3:mini"),
+            ("floor_proxy", floor.url, "phi3:mini"),
         ):
             body, streamed = (
                 json.dumps({**request, "model": model}).encode() for request in (single, stream)
@@ -164,8 +167,9 @@ def local_mode_figures() -> dict:
             )
         return figures
     finally:
-        forwarder.shutdown()
-        forwarder.server_close()
+        for server in (forwarder, floor):
+            server.shutdown()
+            server.server_close()
         ollama.terminate()
         ollama.wait()
 
@@ -326,12 +330,14 @@ def timing_figures() -> dict:
             f" | ratio {figures['ratios'][kind + '_p50']:.2f}x"
         )
     for kind in ("round_trip", "first_chunk"):
-        local, ollama = figures[f"local_{kind}"], figures[f"ollama_{kind}"]
+        local, ollama, floor = (figures[f"{label}_{kind}"] for label in ("local", "ollama", "floor_proxy"))
         figures["ratios"][f"local_{kind}_p50"] = local["p50_ms"] / ollama["p50_ms"]
+        figures["ratios"][f"floor_proxy_{kind}_p50"] = floor["p50_ms"] / ollama["p50_ms"]
         print(
             f"local mode   {kind.replace('_', ' ')}: through the kernel's server p50 {local['p50_ms']:.3f} ms"
             f" | straight to (fake) Ollama p50 {ollama['p50_ms']:.3f} ms"
             f" | ratio {figures['ratios'][f'local_{kind}_p50']:.2f}x"
+            f" (a bare Python proxy: {figures['ratios'][f'floor_proxy_{kind}_p50']:.2f}x)"
         )
     print(
         f"nbval        {figures['notebooks']} notebooks {figures['nbval_s']:.1f} s"
