@@ -1,6 +1,8 @@
 """Recorded exchanges ("cassettes"): loading, validating and matching them to requests.
 
-A cassette is one readable JSON file holding one request and the response that answered it.
+A cassette is one readable JSON file holding one request and the response that answered it
+(``"response": {...}``), or several answers to it, "takes" (``"takes": [{...}, {...}]``), which replay serves
+in turn.
 Requests match on method, route, scenario and canonical body (see ``canonical_body``). A scenario, chosen
 with the path prefix ``/_scenario/<name>/``, selects a recorded failure (a 429, a 401 ...) for a request
 that would otherwise get its normal answer.
@@ -62,12 +64,12 @@ def request_key(method: str, route: str, body: object, scenario: str = "") -> tu
 
 @dataclass(frozen=True)
 class Cassette:
-    """One recorded exchange: where it came from, the request and its response."""
+    """One recorded exchange: where it came from, the request and its answers (one take or several)."""
 
     name: str
     provenance: dict
     request: dict
-    response: dict
+    takes: tuple[dict, ...]
 
     @property
     def key(self) -> tuple[str, str, str, str]:
@@ -75,8 +77,19 @@ class Cassette:
         return request_key(request["method"], request["route"], request["body"], request.get("scenario", ""))
 
     @property
-    def is_stream(self) -> bool:
-        return "events" in self.response
+    def response(self) -> dict:
+        """The first take: the only one of a one-answer cassette."""
+        return self.takes[0]
+
+    def file_data(self) -> dict:
+        """The cassette as its file holds it: ``response`` for one take, ``takes`` for several."""
+        answers = {"response": self.takes[0]} if len(self.takes) == 1 else {"takes": list(self.takes)}
+        return {"provenance": self.provenance, "request": self.request, **answers}
+
+
+def is_stream(response: dict) -> bool:
+    """Whether a response (one take) is a server-sent event stream."""
+    return "events" in response
 
 
 def _broken(path: Path, problem: str) -> CassetteError:
@@ -91,13 +104,13 @@ def _require(condition: bool, path: Path, problem: str) -> None:
         raise _broken(path, problem)
 
 
-def _check_response(response: object, path: Path) -> None:
-    _require(isinstance(response, dict), path, "'response' must be an object")
-    _require(isinstance(response.get("status"), int), path, "'response.status' must be an integer")
-    _require(isinstance(response.get("headers", {}), dict), path, "'response.headers' must be an object")
+def _check_response(response: object, path: Path, where: str = "response") -> None:
+    _require(isinstance(response, dict), path, f"'{where}' must be an object")
+    _require(isinstance(response.get("status"), int), path, f"'{where}.status' must be an integer")
+    _require(isinstance(response.get("headers", {}), dict), path, f"'{where}.headers' must be an object")
     if "events" in response:
         events = response["events"]
-        _require(isinstance(events, list) and events, path, "'response.events' must be a non-empty list")
+        _require(isinstance(events, list) and events, path, f"'{where}.events' must be a non-empty list")
         for event in events:
             _require(
                 isinstance(event, dict)
@@ -106,10 +119,33 @@ def _check_response(response: object, path: Path) -> None:
                 path,
                 "each event needs 'data' and a numeric 'delay_ms'",
             )
-        _require(events[-1]["data"] == "[DONE]", path, "a stream must end with the event 'data: [DONE]'")
+        _require(
+            events[-1]["data"] == "[DONE]",
+            path,
+            f"'{where}': a stream must end with the event 'data: [DONE]'",
+        )
     else:
-        _require("body" in response, path, "'response' needs 'body' (or 'events' for a stream)")
-    _require(isinstance(response.get("elapsed_ms", 0), int | float), path, "'elapsed_ms' must be a number")
+        _require("body" in response, path, f"'{where}' needs 'body' (or 'events' for a stream)")
+    _require(
+        isinstance(response.get("elapsed_ms", 0), int | float), path, f"'{where}.elapsed_ms' must be a number"
+    )
+
+
+def _takes(data: dict, path: Path) -> tuple[dict, ...]:
+    """The cassette's answers: its one 'response', or each of its 'takes', every one checked like a response."""
+    _require(
+        ("response" in data) != ("takes" in data),
+        path,
+        "it needs either 'response' (one answer) or 'takes' (a list of answers), not both",
+    )
+    if "response" in data:
+        _check_response(data["response"], path)
+        return (data["response"],)
+    takes = data["takes"]
+    _require(isinstance(takes, list) and takes, path, "'takes' must be a non-empty list of responses")
+    for number, take in enumerate(takes):
+        _check_response(take, path, f"takes[{number}]")
+    return tuple(takes)
 
 
 def load_cassette(path: Path) -> Cassette:
@@ -128,8 +164,7 @@ def load_cassette(path: Path) -> Cassette:
     _require(isinstance(request.get("method"), str), path, "'request.method' must be a string")
     _require(request.get("route") in ROUTES, path, f"'request.route' must be one of {', '.join(ROUTES)}")
     _require(isinstance(request.get("body"), dict), path, "'request.body' must be a JSON object")
-    _check_response(data.get("response"), path)
-    return Cassette(path.stem, provenance, request, data["response"])
+    return Cassette(path.stem, provenance, request, _takes(data, path))
 
 
 @dataclass(frozen=True)
@@ -168,7 +203,9 @@ class Library:
     @property
     def models(self) -> set[str]:
         return {
-            c.request["body"].get("model") for c in self.by_key.values() if c.response["status"] == 200
+            c.request["body"].get("model")
+            for c in self.by_key.values()
+            if any(take["status"] == 200 for take in c.takes)
         } - {None}
 
     @property

@@ -3,8 +3,9 @@ the exchange.
 
 Every exchange is saved, errors and streams included (with the delay before each event), as one cassette
 written atomically. No credential reaches a file: request headers are not stored, response headers are kept
-only from a short list, and the forwarded key is blanked wherever it appears. An existing, different
-recording of the same request is never overwritten; the recorder says so instead.
+only from a short list, and the forwarded key is blanked wherever it appears. Recording a request again adds
+its answer as one more take of that cassette (replay serves the takes in turn), up to ``MAX_TAKES``; an
+earlier take is never overwritten, and an answer the cassette already holds is not added twice.
 
 ``Forwarder.forward`` relays in named steps and saves only when given a cassette library; ``Recorder`` is
 record mode's forwarder. A subclass changes what goes upstream (``rewrite_request``), what comes back
@@ -26,6 +27,7 @@ from http.client import HTTPConnection, HTTPResponse, HTTPSConnection
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from helpers.cassette import Cassette, CassetteError, Library, load_cassette, request_key
+from helpers.cassette import is_stream as is_stream_take
 from helpers.explain import OFFLINE
 
 FORWARDED = ("Content-Type", "Accept", "Authorization", "api-key", "User-Agent", "extra-parameters")
@@ -33,6 +35,9 @@ KEPT_QUERY = ("api-version",)
 KEPT_HEADERS = re.compile(r"content-type|retry-after(-ms)?|x-ratelimit-[\w-]+")
 UPSTREAM_TIMEOUT = 120
 REDACTED = "<redacted>"
+MAX_TAKES = 5  # answers one cassette keeps for one request; delete the file to start over
+SOURCE_FIELDS = ("kind", "endpoint_host", "model", "ollama_tag")  # takes of one file share these
+VOLATILE_FIELDS = ("id", "created")  # differ on every call, even when the answer is the same
 
 
 def _warn(message: str) -> None:
@@ -71,6 +76,35 @@ def kept_headers(upstream: HTTPResponse) -> dict:
 def is_stream(response: dict) -> bool:
     """Whether the upstream answers with server-sent events."""
     return "text/event-stream" in response["headers"].get("content-type", "")
+
+
+def steady(data):
+    """A JSON answer or stream event without the fields that change on every call (id, created)."""
+    return {k: v for k, v in data.items() if k not in VOLATILE_FIELDS} if isinstance(data, dict) else data
+
+
+def same_answer(take: dict, response: dict) -> bool:
+    """Whether two takes give the same answer: status and content, whatever their timings, headers and ids."""
+
+    def answer(one: dict):
+        if is_stream_take(one):
+            return one["status"], [steady(event["data"]) for event in one["events"]]
+        return one["status"], steady(one["body"])
+
+    return answer(take) == answer(response)
+
+
+def same_source(provenance: dict, other: dict) -> bool:
+    """Whether two answers came from the same place (kind, endpoint, model), so they can share a file."""
+    return all(provenance.get(field) == other.get(field) for field in SOURCE_FIELDS)
+
+
+def redacted(text: str, secrets: list[str]) -> str:
+    """The text with every key the client sent blanked out."""
+    for secret in secrets:
+        if len(secret) >= 8:  # a key, not a word that could stand anywhere in the JSON
+            text = text.replace(secret, REDACTED)
+    return text
 
 
 class Forwarder:
@@ -227,33 +261,73 @@ class Forwarder:
         }
 
     def save(self, request: dict, response: dict, user_agent: str, secrets: list[str]) -> None:
-        """Write the exchange as a new cassette, atomically, unless this request is already recorded."""
+        """Save the exchange atomically: a new cassette, or one more take of this request's cassette."""
         key = request_key("POST", request["route"], request["body"])
+        provenance = self.provenance(request["body"], user_agent)
         with self.lock:
-            existing = self.library.by_key.get(key)
-            if existing:
-                if existing.response != response:
-                    _warn(
-                        f"not saved: {existing.name}.json already records this request with another answer. "
-                        "Delete that file and run the request again to re-record it."
-                    )
-                return
-            cassette = {"provenance": self.provenance(request["body"], user_agent), "request": request}
-            text = json.dumps({**cassette, "response": response}, indent=2, ensure_ascii=False) + "\n"
-            for secret in secrets:
-                if len(secret) >= 8:  # a key, not a word that could stand anywhere in the JSON
-                    text = text.replace(secret, REDACTED)
-            path = self.library.folder / f"{cassette_name(request['body'], key)}.json"
-            temporary = path.with_name(f".{path.name}.partial")
-            temporary.write_text(text, encoding="utf-8")
             try:
-                saved = load_cassette(temporary)
-            except CassetteError as error:
-                temporary.unlink()
-                _warn(f"not saved: the answer to this request is incomplete ({error})")
-                return
-            os.replace(temporary, path)
-            self.library.by_key[key] = Cassette(path.stem, saved.provenance, saved.request, saved.response)
+                earlier = self.recorded(key)
+            except CassetteError as error:  # its file was edited since: the client still gets its answer
+                return _warn(f"not saved: {error}")
+            if earlier is None:
+                name = cassette_name(request["body"], key)
+                self.write(Cassette(name, provenance, request, (response,)), key, secrets)
+            elif self.takes_another(earlier, response, provenance):
+                self.write(
+                    Cassette(earlier.name, earlier.provenance, earlier.request, (*earlier.takes, response)),
+                    key,
+                    secrets,
+                )
+
+    # Steps of save(), in order; each runs under the lock.
+
+    def recorded(self, key: tuple) -> Cassette | None:
+        """This request's cassette as its file now holds it (another recorder may have added takes), or None
+        when there is none, or its file has been deleted to start over."""
+        known = self.library.by_key.get(key)
+        if known is None:
+            return None
+        path = self.library.folder / f"{known.name}.json"
+        if not path.exists():
+            del self.library.by_key[key]
+            return None
+        return load_cassette(path)
+
+    def takes_another(self, earlier: Cassette, response: dict, provenance: dict) -> bool:
+        """Whether the answer becomes a new take of `earlier`; says on stderr why not, unless the cassette
+        already holds this very answer."""
+        if any(same_answer(take, response) for take in earlier.takes):
+            return False
+        start_over = f"To start over, delete {earlier.name}.json and run the request again."
+        if not same_source(earlier.provenance, provenance):
+            _warn(
+                f"not saved: {earlier.name}.json holds {earlier.provenance.get('kind')} answers from another "
+                f"source, and a take is added only to recordings from the same one. {start_over}"
+            )
+            return False
+        if len(earlier.takes) >= MAX_TAKES:
+            _warn(
+                f"not saved: {earlier.name}.json is full, with {MAX_TAKES} takes of this request (the most a "
+                f"cassette keeps). {start_over}"
+            )
+            return False
+        return True
+
+    def write(self, cassette: Cassette, key: tuple, secrets: list[str]) -> None:
+        """Write the cassette file atomically, without a key: into a temporary file, checked, then renamed
+        over the old one, so a reader sees the old file or the new one, never half of one."""
+        text = redacted(json.dumps(cassette.file_data(), indent=2, ensure_ascii=False) + "\n", secrets)
+        path = self.library.folder / f"{cassette.name}.json"
+        temporary = path.with_name(f".{path.name}.{os.getpid()}-{threading.get_ident()}.partial")
+        temporary.write_text(text, encoding="utf-8")
+        try:
+            saved = load_cassette(temporary)
+        except CassetteError as error:
+            temporary.unlink()
+            _warn(f"not saved: the answer to this request is incomplete ({error})")
+            return
+        os.replace(temporary, path)
+        self.library.by_key[key] = Cassette(path.stem, saved.provenance, saved.request, saved.takes)
 
 
 class Recorder(Forwarder):

@@ -2,7 +2,8 @@
 
 GitHub Models was retired, so these answers could not be recorded. Each one is written to the
 service's documented wire format (Azure AI Model Inference API, 2024-05-01-preview) with plausible
-token counts and pacing, and says in its provenance that it is synthetic. Re-running this script
+token counts and pacing, and says in its provenance that it is synthetic; a request asked several times
+(lesson 01's temperature exercise) gets one synthetic take per answer. Re-running this script
 rewrites the same files byte for byte; a test checks that the shipped cassettes match it.
 """
 
@@ -100,6 +101,12 @@ def exchange(name: str, messages: list, answer: str, finish_reason: str = "stop"
         **dict(sorted({"model": MODEL, **params}.items())),
     }  # the SDK's order
     return {"name": name, "body": body, "answer": answer, "finish_reason": finish_reason}
+
+
+def takes(name: str, messages: list, answers: list, **params) -> dict:
+    """A request asked several times, with the answer of each time: its cassette holds one take per answer,
+    which replay serves in turn."""
+    return {**exchange(name, messages, answers[0], **params), "takes": answers}
 
 
 def conversation(name: str, system: dict, turns: list) -> list:
@@ -230,6 +237,12 @@ def city_questions() -> list:
 
 
 SAMPLING = {"temperature": 1.0, "max_tokens": 1000, "top_p": 1.0}
+GOLDFISH = [SYSTEM, user("Suggest a name for a goldfish.")]
+GOLDFISH_NAMES = [  # lesson 01's temperature exercise: at 1, each run picks differently
+    "How about Bubbles? It's playful, and it suits a fish that loves to blow them.",
+    "Try Goldie: short, cheerful and a nod to its shining orange scales.",
+    "Captain Fin would be a fun name for a goldfish with a bold personality.",
+]
 EXCHANGES = [
     exchange("check", [user("Reply with the single word OK.")], "OK", max_tokens=5),
     exchange(
@@ -248,6 +261,10 @@ EXCHANGES = [
         **{**SAMPLING, "max_tokens": 10},
     ),
     exchange("capital-of-france", [SYSTEM, user("What is the capital of France?")], PARIS),
+    # lesson 01's temperature exercise: three takes at temperature 1; at 0 the same answer each time, so
+    # (as record mode keeps only different answers) one take
+    takes("temperature-1", GOLDFISH, GOLDFISH_NAMES, temperature=1.0),
+    exchange("temperature-0", GOLDFISH, GOLDFISH_NAMES[0], temperature=0.0),
     exchange(
         "multi-turn",
         [SYSTEM, user("What is the capital of France?"), assistant(PARIS), user("What about Spain?")],
@@ -476,9 +493,9 @@ def stream_response(entry: dict, tokens: dict, pace: random.Random) -> dict:
     }
 
 
-def cassette(entry: dict) -> dict:
-    """The cassette of one entry of EXCHANGES: provenance, request and the response replayed."""
-    body, pace = entry["body"], random.Random(entry["name"])
+def response_of(entry: dict, pace: random.Random) -> dict:
+    """The response replayed for one entry of EXCHANGES (or one take of it)."""
+    body = entry["body"]
     tokens = usage(body, entry["answer"])
     if "error" in entry:
         error_headers = {"content-type": "application/json", **entry["headers"]}
@@ -488,13 +505,33 @@ def cassette(entry: dict) -> dict:
             "elapsed_ms": round(pace.uniform(80, 160)),
         }
         response["body"] = {"error": entry["error"]}
-    else:
-        response = (stream_response if body.get("stream") else completion_response)(entry, tokens, pace)
+        return response
+    return (stream_response if body.get("stream") else completion_response)(entry, tokens, pace)
+
+
+TAKES_NOTE = " Each take is a separate synthetic answer, as if the same request had been sent several times."
+
+
+def replayed(entry: dict) -> dict:
+    """The cassette's answers: one "response", or for an entry with takes, "takes" (each its own id and
+    pacing)."""
+    if "takes" not in entry:
+        return {"response": response_of(entry, random.Random(entry["name"]))}
+    each = [
+        {**entry, "name": f"{entry['name']}-take-{number}", "answer": answer}
+        for number, answer in enumerate(entry["takes"], 1)
+    ]
+    return {"takes": [response_of(take, random.Random(take["name"])) for take in each]}
+
+
+def cassette(entry: dict) -> dict:
+    """The cassette of one entry of EXCHANGES: provenance, request and the response (or takes) replayed."""
+    body = entry["body"]
     provenance = {
         "kind": "synthetic",
         "note": "Written to the service's documented wire format because GitHub Models was retired "
         "(shut down 2026-07-30) and can no longer be recorded. The answer text is not real model output; "
-        "token counts and pacing are plausible estimates.",
+        "token counts and pacing are plausible estimates." + (TAKES_NOTE if "takes" in entry else ""),
         "written": WRITTEN,
         "wire_format": "Azure AI Model Inference API 2024-05-01-preview",
         "model": body["model"],
@@ -506,7 +543,7 @@ def cassette(entry: dict) -> dict:
         **({"scenario": entry["scenario"]} if entry.get("scenario") else {}),
         "body": body,
     }
-    return {"provenance": provenance, "request": request, "response": response}
+    return {"provenance": provenance, "request": request, **replayed(entry)}
 
 
 def render(entry: dict) -> str:

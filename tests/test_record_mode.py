@@ -87,17 +87,21 @@ def test_fresh_recordings_replay_the_same_answers(
     assert (replayed_error.status_code, replayed_error.error.code) == (404, live_error.error.code)
 
 
-def test_a_different_recording_is_never_overwritten(fake, recorder, sdk, ask_sdk, planted_token, tmp_path):
+def test_a_different_recording_is_never_overwritten_but_kept_as_another_take(
+    fake, recorder, sdk, ask_sdk, planted_token, tmp_path
+):
     service = fake()
     ask_sdk(sdk(recorder(service.url)[1], planted_token), "single-call")
     (saved,) = (tmp_path / "recorded").iterdir()
-    before = saved.read_bytes()
+    before = json.loads(saved.read_text("utf-8"))["response"]
     process, url = recorder(service.url)
     again = ask_sdk(sdk(url, planted_token), "single-call")[0]
     assert again.content == "Live answer number 2 from the fake service."
     process.terminate()
-    assert "not saved" in process.communicate()[1]
-    assert [saved] == list((tmp_path / "recorded").iterdir()) and saved.read_bytes() == before
+    assert "not saved" not in process.communicate()[1]
+    takes = json.loads(saved.read_text("utf-8"))["takes"]
+    assert [saved] == list((tmp_path / "recorded").iterdir()) and len(takes) == 2 and takes[0] == before
+    assert planted_token not in saved.read_text("utf-8")
 
 
 def test_an_unreachable_upstream_is_a_clear_error_and_saves_nothing(recorder, sdk, closed_port_url, tmp_path):

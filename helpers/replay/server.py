@@ -1,5 +1,7 @@
 """The replay server: a threaded HTTP server on loopback that answers chat-completion requests from cassettes.
 
+A cassette with several takes (answers to one request) has them served in turn, counted per server.
+
 Every well-formed request gets an HTTP answer: a recording, a 404 miss that says what to do, or a JSON error
 for a body it cannot use (no length, too large, not JSON, nested too deep). Idle connections are closed after
 ``idle_timeout`` seconds, so a client that opens many and sends nothing cannot hold the server's threads.
@@ -15,7 +17,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from helpers.cassette import Cassette, Library, parse_path
+from helpers.cassette import Cassette, Library, is_stream, parse_path
 from helpers.record import Forwarder
 from helpers.replay.misses import miss_message
 
@@ -150,7 +152,7 @@ class ReplayHandler(BaseHTTPRequestHandler):
             return self.send_error_json(
                 404, "no_recording", miss_message(self.server.library, route, body, scenario)
             )
-        self.replay(cassette)
+        self.replay(self.server.next_take(cassette))
 
     def read_json_body(self) -> dict | None:
         """The request's JSON object, or None after answering 400, 411 or 413."""
@@ -213,9 +215,9 @@ class ReplayHandler(BaseHTTPRequestHandler):
         if self.server.speed and milliseconds > 0:
             time.sleep(milliseconds * self.server.speed / 1000)
 
-    def replay(self, cassette: Cassette) -> None:
-        response = cassette.response
-        if not cassette.is_stream:
+    def replay(self, response: dict) -> None:
+        """Send one recorded answer (one take): a whole body, or a stream paced as recorded."""
+        if not is_stream(response):
             self.pause(response.get("elapsed_ms", 0))
             return self.send_json(response["status"], response["body"], response.get("headers"))
         self.send_response(response["status"])
@@ -251,7 +253,17 @@ class ReplayServer(ThreadingHTTPServer):
         forwarder: Forwarder | None = None,
     ):
         self.library, self.speed, self.verbose, self.forwarder = library, speed, verbose, forwarder
+        self.turns: dict[tuple, int] = {}  # how many times this server has answered each cassette's request
+        self.turns_lock = threading.Lock()
         super().__init__(("127.0.0.1", port), ReplayHandler)
+
+    def next_take(self, cassette: Cassette) -> dict:
+        """The cassette's next take for this server: 1, 2, 3, then 1 again, so a new server (a fresh kernel)
+        always serves the same sequence."""
+        with self.turns_lock:
+            turn = self.turns.get(cassette.key, 0)
+            self.turns[cassette.key] = turn + 1
+        return cassette.takes[turn % len(cassette.takes)]
 
     @property
     def url(self) -> str:
