@@ -402,6 +402,69 @@ EXCHANGES = [
     # end of lesson 06
 ]
 
+# ---- Try it solutions, lessons 00 to 03 (issue 14): the exercises' own requests, synthetic like the rest ----
+PIRATE = {"role": "system", "content": "You are a pirate."}
+LISBON_FOOD = (
+    "And what should I eat there?",
+    "Order a pastel de nata still warm at Pastéis de Belém, then grilled sardines or a bifana for lunch. For "
+    "dinner, try bacalhau à Brás in a small tasca in Alfama.",
+)
+LISBON_PIRATE = [
+    (
+        LISBON[0][0],
+        "Arr, a day in Lisbon! Sail up to São Jorge Castle for a spyglass view o' the harbour, then plunder the "
+        "custard tarts o' Belém, matey.",
+    ),
+    (
+        LISBON[1][0],
+        "When the sky weeps, drop anchor in the Jerónimos Monastery, ye'll stay dry as a powder keg under its "
+        "stone vaults, arr.",
+    ),
+    (
+        LISBON[2][0],
+        "Hoist yerself aboard tram 15E from Praça do Comércio and ride the rails west to Belém, matey; a half "
+        "hour and ye've arrived.",
+    ),
+]
+EXCHANGES += [
+    # lesson 01, Try it 1 and 2: max_tokens=3, and the pirate system message
+    exchange(
+        "single-call-max-tokens-3",
+        [SYSTEM, user("What is the capital of France?")],
+        "The capital of",
+        "length",
+        **{**SAMPLING, "max_tokens": 3},
+    ),
+    exchange(
+        "single-call-pirate",
+        [PIRATE, user("What is the capital of France?")],
+        "Arr, the capital o' France be Paris, matey! A fine port o' call on the River Seine, with a great iron "
+        "tower ye can spy from the crow's nest.",
+        **SAMPLING,
+    ),
+    # lesson 02, Try it 1 to 3: a pirate travel guide, a fourth question, and history trimmed to the last four
+    *conversation("lisbon-pirate", PIRATE, LISBON_PIRATE),
+    conversation("lisbon", TRAVEL_GUIDE, [*LISBON, LISBON_FOOD])[-1],
+    exchange(
+        "lisbon-trimmed-3",
+        [
+            TRAVEL_GUIDE,
+            assistant(LISBON[0][1]),
+            user(LISBON[1][0]),
+            assistant(LISBON[1][1]),
+            user(LISBON[2][0]),
+        ],
+        "Take tram 15E from Praça do Comércio to the Mosteiro dos Jerónimos stop in Belém, about 30 minutes; "
+        "the train from Cais do Sodré is quicker.",
+    ),
+    # lesson 03, Try it 3: the Lisbon questions streamed, the history growing
+    *[
+        exchange(f"lisbon-stream-{turn['name'][-1]}", turn["body"]["messages"], turn["answer"], stream=True)
+        for turn in conversation("lisbon", TRAVEL_GUIDE, LISBON)
+    ],
+]
+# ---- end of Try it solutions, lessons 00 to 03 ----
+
 
 def count_tokens(text: str) -> int:
     """A plausible token count: words and punctuation marks, as a BPE tokenizer roughly splits them."""
