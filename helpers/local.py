@@ -193,8 +193,9 @@ class OllamaForwarder(Forwarder):
         return {"error": {**error, "code": "model_not_pulled", "message": message}}
 
     def unreachable(self, error: OSError) -> str:
+        """Said the same on every system: the OS's own words for a refused connection differ."""
         return (
-            f"Ollama does not answer at {urlsplit(self.ollama).netloc} ({error}): {START_OLLAMA}, then run "
+            f"Ollama does not answer at {urlsplit(self.ollama).netloc}: {START_OLLAMA}, then run "
             f"the cell again. Check OLLAMA_HOST if it listens elsewhere, or {OFFLINE}."
         )
 
