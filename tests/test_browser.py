@@ -167,6 +167,9 @@ def test_a_question_typed_into_the_chat_box_streams_its_answer_in_jupyterlab(lab
         page.locator(".jp-Notebook .jp-CodeCell").first.wait_for(timeout=60_000)
         # The status bar says "Idle" once a kernel is connected (the toolbar's indicator says so before).
         page.locator(".jp-StatusBar-TextItem", has_text=re.compile(r"\| Idle$")).wait_for(timeout=60_000)
+        # Solutions start collapsed, and a collapsed cell shows no execution count: expand them first.
+        page.get_by_role("menuitem", name="View", exact=True).click()
+        page.get_by_role("menuitem", name="Expand All Code", exact=True).click()
         page.get_by_role("menuitem", name="Run", exact=True).click()
         page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
         page.wait_for_function(ALL_CELLS_RAN, arg=code_cells, timeout=60_000)
