@@ -122,7 +122,7 @@ def test_a_miss_is_a_404_naming_what_was_asked_and_how_to_go_live_or_record(ship
         ({"temperature": 0.5}, "temperature (recorded 1, sent 0.5)"),
         ({"top_p": None}, "top_p (recorded 1, sent none)"),
         (
-            {"messages": [{"role": "system", "content": "You are a pirate."}]},
+            {"messages": [{"role": "system", "content": "You are a poet."}]},
             "message 1 (the system message)",
         ),
     ],
