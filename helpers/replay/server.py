@@ -253,7 +253,7 @@ class ReplayServer(ThreadingHTTPServer):
         forwarder: Forwarder | None = None,
     ):
         self.library, self.speed, self.verbose, self.forwarder = library, speed, verbose, forwarder
-        self.turns: dict[tuple, int] = {}  # how many times this server has answered each cassette's request
+        self.turns: dict[str, int] = {}  # how many times this server has answered each cassette, by name
         self.turns_lock = threading.Lock()
         super().__init__(("127.0.0.1", port), ReplayHandler)
 
@@ -261,8 +261,8 @@ class ReplayServer(ThreadingHTTPServer):
         """The cassette's next take for this server: 1, 2, 3, then 1 again, so a new server (a fresh kernel)
         always serves the same sequence."""
         with self.turns_lock:
-            turn = self.turns.get(cassette.key, 0)
-            self.turns[cassette.key] = turn + 1
+            turn = self.turns.get(cassette.name, 0)
+            self.turns[cassette.name] = turn + 1
         return cassette.takes[turn % len(cassette.takes)]
 
     @property
