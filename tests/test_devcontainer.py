@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft201909Validator
 from referencing import Registry
+from test_lab import dry_run
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = ROOT / ".devcontainer" / "devcontainer.json"
@@ -70,25 +71,13 @@ def test_codespaces_opens_the_setup_lesson_and_it_exists(config):
 def test_post_create_installs_the_runtime_as_make_lab_does(config):
     command = config["postCreateCommand"]
     target = re.match(r"make (\S+)", command)[1]
-    lab = subprocess.run(
-        ["make", "--no-print-directory", "-n", "-B", "lab"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    steps = subprocess.run(
-        ["make", "--no-print-directory", "-n", "-B", target],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
+    lab, steps = dry_run(ROOT, "-B", "lab"), dry_run(ROOT, "-B", target)
     # All of make lab but its last step, starting JupyterLab.
-    assert steps.stdout.splitlines() == lab.stdout.splitlines()[:-1]
-    assert "-m venv .venv" in steps.stdout and "npm ci --prefix js" in steps.stdout
-    assert re.search(r"^\.venv/bin/python -m \S+ pip install .* -e \.$", steps.stdout, re.M), steps.stdout
-    assert "[dev]" not in steps.stdout  # learners get the runtime; make test adds the dev extra
+    assert steps == lab[:-1]
+    steps = "\n".join(steps)
+    assert "-m venv .venv" in steps and "npm ci --prefix js" in steps
+    assert re.search(r"^\.venv/bin/python -m \S+ pip install .* -e \.$", steps, re.M), steps
+    assert "[dev]" not in steps  # learners get the runtime; make test adds the dev extra
 
 
 def test_replay_is_the_documented_default_despite_github_token(config):

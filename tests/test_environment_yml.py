@@ -2,12 +2,12 @@
 runtime only (pip install -e .), as `make lab` installs it."""
 
 import re
-import subprocess
 import sys
 from pathlib import Path
 
 import yaml
 from packaging.specifiers import SpecifierSet
+from test_lab import dry_run
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -30,14 +30,8 @@ def test_conda_forge_python_pip_and_the_project_with_the_runtime_only():
 
 
 def test_the_same_install_as_make_lab():
-    steps = subprocess.run(
-        ["make", "--no-print-directory", "-n", "-B", "lab"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    installs = re.findall(r" pip install .* -e (\S+)$", steps.stdout, re.M)
+    steps = "\n".join(dry_run(ROOT, "-B", "lab"))
+    installs = re.findall(r" pip install .* -e (\S+)$", steps, re.M)
     assert [f"-e {spec}" for spec in installs] == environment()["dependencies"][2]["pip"] == ["-e ."]
 
 
