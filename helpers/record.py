@@ -26,8 +26,7 @@ from datetime import datetime, timezone
 from http.client import HTTPConnection, HTTPResponse, HTTPSConnection
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from helpers.cassette import Cassette, CassetteError, Library, load_cassette, request_key
-from helpers.cassette import is_stream as is_stream_take
+from helpers.cassette import Cassette, CassetteError, Library, is_stream, load_cassette, request_key
 from helpers.explain import OFFLINE
 
 FORWARDED = ("Content-Type", "Accept", "Authorization", "api-key", "User-Agent", "extra-parameters")
@@ -73,8 +72,8 @@ def kept_headers(upstream: HTTPResponse) -> dict:
     return {k.lower(): v for k, v in upstream.getheaders() if KEPT_HEADERS.fullmatch(k.lower())}
 
 
-def is_stream(response: dict) -> bool:
-    """Whether the upstream answers with server-sent events."""
+def announces_stream(response: dict) -> bool:
+    """Whether the upstream's headers say it answers with server-sent events (before any event is read)."""
     return "text/event-stream" in response["headers"].get("content-type", "")
 
 
@@ -87,7 +86,7 @@ def same_answer(take: dict, response: dict) -> bool:
     """Whether two takes give the same answer: status and content, whatever their timings, headers and ids."""
 
     def answer(one: dict):
-        if is_stream_take(one):
+        if is_stream(one):
             return one["status"], [steady(event["data"]) for event in one["events"]]
         return one["status"], steady(one["body"])
 
@@ -193,7 +192,7 @@ class Forwarder:
         try:
             connection, upstream = self.send(request, body, headers)
             response = {"status": upstream.status, "headers": kept_headers(upstream)}
-            streaming = is_stream(response)
+            streaming = announces_stream(response)
             if streaming:
                 response["events"] = self.relay_events(handler, upstream, started, request)
             else:
