@@ -19,7 +19,7 @@ endif
 LAB_ARGS ?= $(if $(filter 0,$(shell id -u)),--allow-root)  # Jupyter refuses root (containers) without it
 
 RECORD_INTO ?= recordings
-.PHONY: lab test lint bench notebooks record record-local local-model cassettes clean
+.PHONY: lab test lint bench notebooks site record record-local local-model cassettes clean
 
 lab: $(INSTALLED)  ## JupyterLab on the first lesson, offline (replay) unless GITHUB_MODELS_MODE says otherwise
 	GITHUB_MODELS_MODE=$${GITHUB_MODELS_MODE:-replay} $(BIN)/jupyter lab --ServerApp.root_dir=. $(LAB_ARGS) notebooks/00-setup.ipynb
@@ -37,6 +37,9 @@ bench: $(INSTALLED_DEV)  ## replay server, nbval and cold install timings beside
 notebooks: $(INSTALLED_DEV)  ## regenerate navigation, re-run every lesson in replay mode and save its outputs
 	$(BIN)/python scripts/navigation.py
 	$(BIN)/python scripts/run_notebooks.py
+
+site: $(INSTALLED_DEV)  ## the lessons as a website in build/site/ (index.html), from their stored outputs, offline
+	$(BIN)/python scripts/build_site.py
 
 record: $(INSTALLED_DEV)  ## re-record every lesson live (GITHUB_TOKEN, GITHUB_MODELS_ENDPOINT) into $(RECORD_INTO)/
 	$(BIN)/python scripts/run_notebooks.py --record $(RECORD_INTO)

@@ -1,5 +1,7 @@
-"""Generate the lesson navigation: the README's lesson table, and previous · contents · next links at the top
-and bottom of every notebook. ``python scripts/navigation.py`` rewrites what is stale; ``--check`` only lists it.
+"""Generate the lesson navigation: the README's lesson table and launch buttons, and previous · contents · next
+links at the top and bottom of every notebook. ``python scripts/navigation.py`` rewrites what is stale;
+``--check`` only lists it. The published site (scripts/build_site.py) takes its order, titles and launch buttons
+from here too.
 
 A lesson is ``notebooks/NN-slug.ipynb``; its first markdown cell is ``# NN · Title`` and one sentence, which the
 table shows. Gaps in the numbering are fine.
@@ -11,11 +13,27 @@ import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:
+    import tomli as tomllib
 
 import nbformat
 
 ROOT = Path(__file__).resolve().parent.parent
 TABLE_START, TABLE_END = "<!-- lessons:start -->", "<!-- lessons:end -->"
+LAUNCH_START, LAUNCH_END = "<!-- launch:start -->", "<!-- launch:end -->"
+OLLAMA_DEVCONTAINER = ".devcontainer/local-phi3/devcontainer.json"
+LAUNCH_WHAT = {  # what each launch button gives, for the README's table
+    "Codespaces": "VS Code in the browser with everything installed and lesson 00 open; replay mode. Uses your "
+    "GitHub account's free Codespaces hours (2 cores).",
+    "Codespaces with Ollama": "The same, plus Ollama for local mode: real Phi-3 answers after `make local-model` "
+    "(a 2.2 GB download). 4 cores and 16 GB, so your free hours go twice as fast.",
+    "Binder": "JupyterLab on mybinder.org, free and without an account, built from `environment.yml` (the first "
+    "start can take minutes). Replay mode only: no Ollama, and nothing you change is kept.",
+}
 NAV_IDS = ("nav-top", "nav-bottom")
 
 
@@ -29,6 +47,25 @@ class Lesson:
     @property
     def label(self) -> str:
         return f"{self.number} · {self.title}"
+
+
+def repository(root: Path = ROOT) -> str:
+    """The project's GitHub URL, from pyproject.toml's [project.urls]."""
+    with (root / "pyproject.toml").open("rb") as file:
+        return tomllib.load(file)["project"]["urls"]["Repository"]
+
+
+def launch_links(repo: str, notebook: str) -> list[tuple[str, str, str]]:
+    """(label, URL, what it gives) of each way to run `notebook` (a path such as notebooks/00-setup.ipynb)
+    without installing anything: GitHub Codespaces in both configurations, and Binder."""
+    name = repo.removeprefix("https://github.com/")
+    codespaces = f"https://codespaces.new/{name}?quickstart=1"
+    urls = {
+        "Codespaces": codespaces,
+        "Codespaces with Ollama": f"{codespaces}&devcontainer_path={quote(OLLAMA_DEVCONTAINER, safe='')}",
+        "Binder": f"https://mybinder.org/v2/gh/{name}/HEAD?urlpath=lab/tree/{notebook}",
+    }
+    return [(label, url, LAUNCH_WHAT[label]) for label, url in urls.items()]
 
 
 def lessons(root: Path) -> list[Lesson]:
@@ -63,19 +100,28 @@ def with_navigation(lesson: Lesson, previous: Lesson | None, following: Lesson |
     return nbformat.writes(notebook) + "\n"
 
 
-def readme_with_table(readme: Path, all_lessons: list[Lesson]) -> str:
+def between(text: str, start: str, end: str, table: str) -> str:
+    before, rest = text.split(start, 1)
+    after = rest.split(end, 1)[1]
+    return f"{before}{start}\n{table}\n{end}{after}"
+
+
+def readme_with_tables(readme: Path, all_lessons: list[Lesson], repo: str) -> str:
     text = readme.read_text(encoding="utf-8")
     rows = [f"| {x.number} | [{x.title}](notebooks/{x.path.name}) | {x.summary} |" for x in all_lessons]
     table = "\n".join(["| # | Lesson | What you will do |", "| --- | --- | --- |", *rows])
-    before, rest = text.split(TABLE_START, 1)
-    after = rest.split(TABLE_END, 1)[1]
-    return f"{before}{TABLE_START}\n{table}\n{TABLE_END}{after}"
+    launch = [
+        f"| [{label}]({url}) | {what} |"
+        for label, url, what in launch_links(repo, "notebooks/00-setup.ipynb")
+    ]
+    launch_table = "\n".join(["| Open in | What you get |", "| --- | --- |", *launch])
+    return between(between(text, TABLE_START, TABLE_END, table), LAUNCH_START, LAUNCH_END, launch_table)
 
 
 def expected_files(root: Path = ROOT) -> dict[Path, str]:
     """Every generated file under the project folder `root` and the text it should have."""
     all_lessons = lessons(root)
-    files = {root / "README.md": readme_with_table(root / "README.md", all_lessons)}
+    files = {root / "README.md": readme_with_tables(root / "README.md", all_lessons, repository(root))}
     for index, lesson in enumerate(all_lessons):
         previous = all_lessons[index - 1] if index else None
         following = all_lessons[index + 1] if index + 1 < len(all_lessons) else None

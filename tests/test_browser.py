@@ -26,6 +26,8 @@ from helpers.replay import DEFAULT_CASSETTES
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK = "notebooks/06-chat-widget.ipynb"
 SCREENSHOT = ROOT / "build" / "screenshots" / "chat-widget.png"  # build/ is git-ignored
+# The chat box alone, with the recorded answer: the site's still of it (site/chat-box.png) is a copy of this.
+CHAT_BOX_STILL = SCREENSHOT.with_name("chat-box.png")
 CHROMIUM_FLAGS = [
     "--headless",
     "--no-sandbox",
@@ -183,6 +185,7 @@ def test_a_question_typed_into_the_chat_box_streams_its_answer_in_jupyterlab(lab
         box.locator(".chat-send").click()
         box.locator(".chat-usage").filter(has_text="Tokens:").wait_for(timeout=60_000)
         seen = page.evaluate("() => { clearInterval(window.replayWatch); return window.replaySeen; }")
+        box.screenshot(path=CHAT_BOX_STILL)
     finally:  # what the learner would see, passed or failed
         SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=SCREENSHOT)

@@ -1,0 +1,23 @@
+"""Sphinx configuration of the published site. scripts/build_site.py (make site) stages the README and the
+lessons into build/site-src/ and builds them with this folder as the configuration folder."""
+
+project = "Phi-3 chat models with the Azure AI Inference SDK"
+html_title = project
+extensions = ["myst_nb", "sphinx_copybutton"]
+root_doc = "index"
+nb_execution_mode = "off"  # the lessons' committed outputs, from replay: the site never runs a cell
+nb_ipywidgets_js = {}  # no widget state is stored (lesson 06 shows a still), so no widget script from a CDN
+myst_heading_anchors = 3  # the README's links such as #live-or-offline resolve on the landing page
+copybutton_exclude = ".linenos, .gp"  # copy the code, not the prompts
+html_theme = "sphinx_book_theme"
+html_theme_options = {
+    "repository_url": "",  # build_site.py passes pyproject.toml's Repository
+    "use_repository_button": True,
+    "use_download_button": True,  # each lesson's .ipynb
+    "show_toc_level": 2,
+}
+html_context = {"default_mode": "light"}
+html_static_path = ["_static"]
+html_css_files = ["launch.css"]
+html_favicon = "_static/favicon.svg"
+html_show_sourcelink = False
