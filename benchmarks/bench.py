@@ -8,6 +8,8 @@
   kernel's server in local mode to a loopback fake of Ollama (tests/fake_ollama.py) in a process of its own,
   beside the same request sent straight to the fake, and through the least a Python proxy can do
   (benchmarks/floor_proxy.py).
+- The site (``make site``): scripts/build_site.py over the README and every lesson, beside a floor: Sphinx with
+  the site's own configuration building one empty page (its start-up, theme and extensions).
 - Concurrency: lesson 08's eight questions at recorded pacing (speed 1), one after another, then with
   azure.ai.inference.aio and asyncio.gather, at most five at a time.
 - Cold installs (about three minutes; ``--no-installs`` skips them, ``--installs-only`` runs only them): the
@@ -227,6 +229,32 @@ def concurrency_figures() -> dict:
     return {"questions": len(bodies), "sequential_s": sequential, "concurrent_s": concurrent}
 
 
+def site_figures() -> dict:
+    """Seconds for make site's build (no install), and for the same Sphinx on one empty page."""
+    with tempfile.TemporaryDirectory() as folder:
+        start_time = time.perf_counter()
+        command = [sys.executable, "scripts/build_site.py", "--out", f"{folder}/site"]
+        subprocess.run(command, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+        site = time.perf_counter() - start_time
+        (Path(folder) / "floor").mkdir()
+        (Path(folder) / "floor" / "index.md").write_text("# Floor\n")
+        start_time = time.perf_counter()
+        floor = [
+            sys.executable,
+            "-m",
+            "sphinx",
+            "-q",
+            "-b",
+            "html",
+            "-c",
+            "site",
+            f"{folder}/floor",
+            f"{folder}/out",
+        ]
+        subprocess.run(floor, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+        return {"site_s": site, "site_floor_s": time.perf_counter() - start_time}
+
+
 def venv_figures(venv: Path) -> dict:
     """Size on disk (MiB, as du counts it, hard links once) and installed distributions, pip and uv included."""
     seen, size = set(), 0
@@ -316,12 +344,19 @@ def timing_figures() -> dict:
         **server_figures(),
         **local_mode_figures(),
         **nbval_figures(),
+        **site_figures(),
         "concurrency": concurrency_figures(),
     }
     round_trip = figures["replay_round_trip"]["p50_ms"] / figures["floor_round_trip"]["p50_ms"]
     first_chunk = figures["replay_first_chunk"]["p50_ms"] / figures["floor_first_chunk"]["p50_ms"]
     nbval = figures["nbval_s"] / figures["nbval_floor_s"]
-    figures["ratios"] = {"round_trip_p50": round_trip, "first_chunk_p50": first_chunk, "nbval": nbval}
+    site = figures["site_s"] / figures["site_floor_s"]
+    figures["ratios"] = {
+        "round_trip_p50": round_trip,
+        "first_chunk_p50": first_chunk,
+        "nbval": nbval,
+        "site": site,
+    }
     for kind in ("round_trip", "first_chunk"):
         replay, floor = figures[f"replay_{kind}"], figures[f"floor_{kind}"]
         print(
@@ -342,6 +377,10 @@ def timing_figures() -> dict:
     print(
         f"nbval        {figures['notebooks']} notebooks {figures['nbval_s']:.1f} s"
         f" | floor {figures['nbval_floor_s']:.1f} s | ratio {nbval:.2f}x"
+    )
+    print(
+        f"site         make site {figures['site_s']:.1f} s | floor (Sphinx, one empty page) "
+        f"{figures['site_floor_s']:.1f} s | ratio {site:.2f}x"
     )
     together = figures["concurrency"]
     figures["ratios"]["async_speedup"] = together["sequential_s"] / together["concurrent_s"]

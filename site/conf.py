@@ -1,6 +1,12 @@
 """Sphinx configuration of the published site. scripts/build_site.py (make site) stages the README and the
 lessons into build/site-src/ and builds them with this folder as the configuration folder."""
 
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
+from navigation import repository  # noqa: E402  (scripts/ is not a package)
+
 project = "Phi-3 chat models with the Azure AI Inference SDK"
 html_title = project
 extensions = ["myst_nb", "sphinx_copybutton"]
@@ -11,7 +17,7 @@ myst_heading_anchors = 3  # the README's links such as #live-or-offline resolve 
 copybutton_exclude = ".linenos, .gp"  # copy the code, not the prompts
 html_theme = "sphinx_book_theme"
 html_theme_options = {
-    "repository_url": "",  # build_site.py passes pyproject.toml's Repository
+    "repository_url": repository(),  # pyproject.toml's; build_site.py --repository overrides it
     "use_repository_button": True,
     "use_download_button": True,  # each lesson's .ipynb
     "show_toc_level": 2,
