@@ -49,10 +49,15 @@ class Lesson:
         return f"{self.number} · {self.title}"
 
 
-def repository(root: Path = ROOT) -> str:
-    """The project's GitHub URL, from pyproject.toml's [project.urls]."""
+def project_urls(root: Path = ROOT) -> dict[str, str]:
+    """pyproject.toml's [project.urls]: the Repository on GitHub and the website's Documentation address."""
     with (root / "pyproject.toml").open("rb") as file:
-        return tomllib.load(file)["project"]["urls"]["Repository"]
+        return tomllib.load(file)["project"]["urls"]
+
+
+def repository(root: Path = ROOT) -> str:
+    """The project's GitHub URL."""
+    return project_urls(root)["Repository"]
 
 
 def launch_links(repo: str, notebook: str) -> list[tuple[str, str, str]]:
