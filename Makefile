@@ -19,7 +19,10 @@ endif
 LAB_ARGS ?= $(if $(filter 0,$(shell id -u)),--allow-root)  # Jupyter refuses root (containers) without it
 
 RECORD_INTO ?= recordings
-.PHONY: lab test lint bench notebooks site record record-local local-model cassettes clean
+# make site SITE_ARGS="--repository URL": the launch buttons open URL (the Pages workflow passes its own).
+SITE_ARGS ?=
+LINKS_ARGS ?=
+.PHONY: lab test lint bench notebooks site links record record-local local-model cassettes clean
 
 lab: $(INSTALLED)  ## JupyterLab on the first lesson, offline (replay) unless GITHUB_MODELS_MODE says otherwise
 	GITHUB_MODELS_MODE=$${GITHUB_MODELS_MODE:-replay} $(BIN)/jupyter lab --ServerApp.root_dir=. $(LAB_ARGS) notebooks/00-setup.ipynb
@@ -39,7 +42,10 @@ notebooks: $(INSTALLED_DEV)  ## regenerate navigation, re-run every lesson in re
 	$(BIN)/python scripts/run_notebooks.py
 
 site: $(INSTALLED_DEV)  ## the lessons as a website in build/site/ (index.html), from their stored outputs, offline
-	$(BIN)/python scripts/build_site.py
+	$(BIN)/python scripts/build_site.py $(SITE_ARGS)
+
+links: $(INSTALLED_DEV)  ## check the site's external links and report the dead ones (build/linkcheck/report.md)
+	$(BIN)/python scripts/check_links.py $(LINKS_ARGS)
 
 record: $(INSTALLED_DEV)  ## re-record every lesson live (GITHUB_TOKEN, GITHUB_MODELS_ENDPOINT) into $(RECORD_INTO)/
 	$(BIN)/python scripts/run_notebooks.py --record $(RECORD_INTO)

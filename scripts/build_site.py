@@ -116,24 +116,21 @@ def stage(source: Path, repo: str) -> None:
         nbformat.write(lesson_page(lesson, pages, repo), source / "notebooks" / lesson.path.name)
 
 
+def sphinx(builder: str, source: Path, out: Path, *options: str) -> int:
+    """Run Sphinx's `builder` (html, linkcheck) over the staged pages in `source` into a fresh `out`, with the
+    configuration in site/; its exit status."""
+    shutil.rmtree(out, ignore_errors=True)
+    doctrees = out.with_name(f"{out.name}-doctrees")
+    command = [sys.executable, "-m", "sphinx", "-b", builder, "-q", "-c", str(SITE), "-d", str(doctrees)]
+    return subprocess.run([*command, *options, str(source), str(out)]).returncode
+
+
 def build(out: Path, repo: str) -> None:
     """Stage the pages beside `out` and build the site into `out`; a Sphinx warning is an error."""
-    source, doctrees = out.with_name(f"{out.name}-src"), out.with_name(f"{out.name}-doctrees")
+    source = out.with_name(f"{out.name}-src")
     stage(source, repo)
-    shutil.rmtree(out, ignore_errors=True)
-    command = [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-W", "--keep-going", "-c", str(SITE)]
-    result = subprocess.run(
-        [
-            *command,
-            "-d",
-            str(doctrees),
-            "-D",
-            f"html_theme_options.repository_url={repo}",
-            str(source),
-            str(out),
-        ]
-    )
-    if result.returncode:
+    options = ["-W", "--keep-going", "-D", f"html_theme_options.repository_url={repo}"]
+    if sphinx("html", source, out, *options):
         raise SystemExit(
             f"the site did not build (the warnings above say why); nothing was published in {out}"
         )

@@ -27,3 +27,20 @@ html_static_path = ["_static"]
 html_css_files = ["launch.css"]
 html_favicon = "_static/favicon.svg"
 html_show_sourcelink = False
+
+# make links (scripts/check_links.py, weekly in .github/workflows/links.yml): Sphinx's linkcheck over the same
+# staged pages. It reports dead links and never fails on them: many lessons link to the retired service's docs.
+linkcheck_timeout = 15  # seconds per request
+linkcheck_retries = 2  # a second try before a link counts as dead or unreachable
+linkcheck_workers = 8
+# No anchor checks: many docs sites (learn.microsoft.com, GitHub) render their anchors with JavaScript.
+linkcheck_anchors = False
+linkcheck_ignore = [
+    # The lessons' local servers (Ollama, the replay server): never running where the check runs.
+    r"https?://(localhost|127\.0\.0\.1)([:/]|$)",
+    # The launch buttons open the project's own repository: a Codespaces link answers with a sign-in page, and
+    # a request to Binder starts building the repository's image. The repository's files are checked anyway
+    # (the links to files that are not pages point at its blob/main/ URLs).
+    r"https://codespaces\.new/",
+    r"https://mybinder\.org/v2/gh/",
+]

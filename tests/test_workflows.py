@@ -1,4 +1,5 @@
-"""CI workflows: valid GitHub workflow files (checked offline), replay for `make test`, live only by hand."""
+"""CI workflows: valid GitHub workflow files (checked offline), replay for `make test`, live only by hand, the
+site published to Pages from main, its links checked weekly without failing on dead ones."""
 
 import importlib.util
 import json
@@ -9,6 +10,7 @@ import pytest
 from jsonschema import validators
 from referencing import Registry
 from ruamel.yaml import YAML
+from test_lab import dry_run
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOWS = ROOT / ".github" / "workflows"
@@ -32,7 +34,7 @@ def validator():
     return validators.validator_for(schema)(schema, registry=Registry())
 
 
-@pytest.mark.parametrize("name", ["test.yml", "live.yml", "local.yml"])
+@pytest.mark.parametrize("name", sorted(path.name for path in WORKFLOWS.glob("*.y*ml")))
 def test_workflow_is_valid(validator, name):
     assert [error.message for error in validator.iter_errors(load(name))] == []
 
@@ -115,3 +117,60 @@ def test_the_make_targets_local_mode_relies_on_exist():
     makefile = (ROOT / "Makefile").read_text("utf-8")
     defined = set(re.findall(r"^([\w.-]+):", makefile, re.M))
     assert {"local-model", "record-local", "lab"} <= defined
+
+
+def test_every_workflow_is_checked():
+    names = {path.name for path in WORKFLOWS.glob("*.y*ml")}  # the parameters of test_workflow_is_valid
+    assert {"test.yml", "live.yml", "local.yml", "pages.yml", "links.yml"} <= names
+
+
+def test_pages_builds_with_make_site_and_deploys_only_from_main():
+    workflow = load("pages.yml")
+    assert workflow["on"] == {"push": {"branches": ["main"]}, "workflow_dispatch": None}
+    assert workflow["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
+    assert workflow["concurrency"] == {"group": "pages", "cancel-in-progress": False}
+    build = steps(workflow, "build")
+    uses = [step.get("uses") for step in build]
+    python = build[uses.index("actions/setup-python@v5")]
+    assert python["with"]["python-version"] == "3.12"
+    (make,) = [step["run"] for step in build if "run" in step]
+    assert make == 'make site SITE_ARGS="--repository https://github.com/$GITHUB_REPOSITORY"'
+    upload = build[uses.index("actions/upload-pages-artifact@v3")]
+    assert upload["with"]["path"] == "build/site"
+    assert uses.index("actions/configure-pages@v5") < build.index(next(s for s in build if "run" in s))
+    assert build.index(next(s for s in build if "run" in s)) < uses.index("actions/upload-pages-artifact@v3")
+    deploy = workflow["jobs"]["deploy"]
+    assert deploy["needs"] == "build"
+    assert deploy["if"] == "github.ref == 'refs/heads/main'"  # a run by hand on a branch publishes nothing
+    (step,) = deploy["steps"]
+    assert step == {"id": "deployment", "uses": "actions/deploy-pages@v4"}
+    assert deploy["environment"] == {
+        "name": "github-pages",
+        "url": "${{ steps.deployment.outputs.page_url }}",
+    }
+
+
+def test_make_site_and_make_links_pass_their_arguments_on():
+    site = dry_run(ROOT, "site", "SITE_ARGS=--repository https://github.com/o/r")[-1]
+    assert site.endswith("python scripts/build_site.py --repository https://github.com/o/r")
+    assert dry_run(ROOT, "site")[-1].split()[-1] == "scripts/build_site.py"  # nothing by default
+    links = dry_run(ROOT, "links", "LINKS_ARGS=--repository https://github.com/o/r")[-1]
+    assert links.endswith("python scripts/check_links.py --repository https://github.com/o/r")
+
+
+def test_links_runs_weekly_and_reports_dead_links_without_failing():
+    workflow = load("links.yml")
+    assert set(workflow["on"]) == {"workflow_dispatch", "schedule"}
+    (schedule,) = workflow["on"]["schedule"]
+    minute, hour, day, month, weekday = schedule["cron"].split()
+    assert (day, month) == ("*", "*") and weekday.isdigit()  # once a week
+    assert workflow["permissions"] == {"contents": "read"}
+    job = workflow["jobs"]["links"]
+    # Dead links do not fail the job because check_links.py exits 0 on them (tests/test_check_links.py), not
+    # because an error is swallowed: a check that cannot run must still fail it.
+    assert "continue-on-error" not in job and not any("continue-on-error" in step for step in job["steps"])
+    (check,) = run_steps(workflow)
+    assert check == 'make links LINKS_ARGS="--repository https://github.com/$GITHUB_REPOSITORY"'
+    (upload,) = [step for step in job["steps"] if step.get("uses") == "actions/upload-artifact@v4"]
+    assert upload["with"]["path"].rstrip("/") == "build/linkcheck"  # report.md, Sphinx's output.json and .txt
+    assert upload["if"].replace(" ", "") in ("${{!cancelled()}}", "!cancelled()", "${{always()}}", "always()")
