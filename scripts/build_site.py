@@ -95,8 +95,8 @@ def lesson_page(lesson: Lesson, pages: set[str], repo: str) -> nbformat.Notebook
             }
         if any(still(output) for output in cell.get("outputs", [])):
             cell.outputs = [o for o in cell.outputs if not still(o)] + chat_box_still()
-            cell.metadata["mystnb"] = {
-                "image": {"alt": "The chat box, with a question and its recorded answer"}
+            cell.metadata.setdefault("mystnb", {})["image"] = {  # a solution's prompts stay
+                "alt": "The chat box, with a question and its recorded answer"
             }
     bar = nbformat.v4.new_markdown_cell(
         launch_bar(repo, lesson.path.relative_to(ROOT).as_posix()), id="launch"

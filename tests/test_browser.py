@@ -9,9 +9,7 @@ import json
 import os
 import re
 import secrets
-import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -19,6 +17,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from browser import CHROMIUM_FLAGS, chromium, free_port, need
 
 from helpers.chat import DEMO_QUESTIONS
 from helpers.replay import DEFAULT_CASSETTES
@@ -28,16 +27,6 @@ NOTEBOOK = "notebooks/06-chat-widget.ipynb"
 SCREENSHOT = ROOT / "build" / "screenshots" / "chat-widget.png"  # build/ is git-ignored
 # The chat box alone, with the recorded answer: the site's still of it (site/chat-box.png) is a copy of this.
 CHAT_BOX_STILL = SCREENSHOT.with_name("chat-box.png")
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 LAB_SETTINGS = {  # JupyterLab user settings for the test's own settings folder
     "docmanager-extension/plugin": {"autosave": False},  # the lesson's committed outputs stay as they are
     "notebook-extension/tracker": {"windowingMode": "none"},  # every cell in the page, not only visible ones
@@ -57,28 +46,6 @@ ALL_CELLS_RAN = """(count) => {
     const prompts = [...document.querySelectorAll(".jp-CodeCell .jp-InputArea-prompt")];
     return prompts.length === count && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
 }"""
-
-
-def need(what: str) -> None:
-    """A missing tool skips the test on a laptop, but fails it in CI (DESIGN.md: never a silent skip there)."""
-    message = f"{what} is needed for the browser test (.ci/run installs it: apt-get install chromium)"
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(message)
-    pytest.skip(message)
-
-
-def chromium() -> str:
-    """Debian's chromium, or the browser CHROMIUM_PATH names (GitHub's Ubuntu runners have Google Chrome)."""
-    found = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium")
-    if not found:
-        need("Chromium (/usr/bin/chromium)")
-    return found
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture
