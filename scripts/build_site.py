@@ -81,13 +81,25 @@ def chat_box_still() -> list[nbformat.NotebookNode]:
     ]
 
 
+def collapsed(text: str) -> str:
+    """A written solution in a closed <details>, marked up as MyST-NB marks up the code solutions it hides."""
+    summary = (
+        '<summary aria-label="Toggle hidden content">'
+        '<p class="collapsed admonition-title">Show the solution</p>'
+        '<p class="expanded admonition-title">Hide the solution</p></summary>'
+    )
+    return f'<details class="admonition hide above-input">\n{summary}\n\n{text}\n\n</details>'
+
+
 def lesson_page(lesson: Lesson, pages: set[str], repo: str) -> nbformat.NotebookNode:
     """A lesson as its page shows it: links resolved, launch buttons, solutions collapsed, stills for widgets."""
     notebook = nbformat.read(lesson.path, as_version=4)
     for cell in notebook.cells:
+        solution = "solution" in cell.metadata.get("tags", [])
         if cell.cell_type == "markdown":
             cell.source = with_links(cell.source, "notebooks", pages, repo)
-        elif "solution" in cell.metadata.get("tags", []):  # collapsed, output too: "Show the solution"
+            cell.source = collapsed(cell.source) if solution else cell.source
+        elif solution:  # collapsed, output too: "Show the solution"
             cell.metadata.tags.append("hide-cell")
             cell.metadata["mystnb"] = {
                 "code_prompt_show": "Show the solution",
@@ -126,14 +138,15 @@ def sphinx(builder: str, source: Path, out: Path, *options: str) -> int:
 
 
 def build(out: Path, repo: str) -> None:
-    """Stage the pages beside `out` and build the site into `out`; a Sphinx warning is an error."""
-    source = out.with_name(f"{out.name}-src")
+    """Stage the pages beside `out` and build the site, replacing `out` only if the build succeeds; a Sphinx
+    warning is an error."""
+    source, fresh = out.with_name(f"{out.name}-src"), out.with_name(f"{out.name}-new")
     stage(source, repo)
     options = ["-W", "--keep-going", "-D", f"html_theme_options.repository_url={repo}"]
-    if sphinx("html", source, out, *options):
-        raise SystemExit(
-            f"the site did not build (the warnings above say why); nothing was published in {out}"
-        )
+    if sphinx("html", source, fresh, *options):
+        raise SystemExit(f"the site did not build (the warnings above say why); {out} was left as it was")
+    shutil.rmtree(out, ignore_errors=True)
+    fresh.rename(out)
 
 
 def main(argv: list[str]) -> None:

@@ -7,31 +7,19 @@ exit 0; it exits non-zero only when it could not run.
 """
 
 import http.server
-import importlib.util
 import runpy
 import socket
-import sys
 import threading
 from pathlib import Path
 
+import check_links  # scripts/ is on the path (the root conftest.py)
+import navigation
 import nbformat
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def load(name: str):
-    """A script of scripts/ as a module (they import each other by name, so each goes into sys.modules)."""
-    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-navigation = load("navigation")
-load("build_site")
-check_links = load("check_links")
 LESSON = "notebooks/01-single-call.ipynb"  # a real lesson's file name: the report names it by its label
 (LESSON_LABEL,) = [
     lesson.label for lesson in navigation.lessons(ROOT) if lesson.path.name == Path(LESSON).name

@@ -2,13 +2,12 @@
 budget, one setup style, and code shown in a lesson that is the code helpers runs."""
 
 import ast
-import importlib.util
 import inspect
 import re
 import shutil
-import sys
 from pathlib import Path
 
+import navigation  # scripts/ is on the path (the root conftest.py)
 import nbformat
 import pytest
 
@@ -39,14 +38,6 @@ HEADINGS = (  # in this order
 )
 
 
-def load_navigation():
-    spec = importlib.util.spec_from_file_location("navigation", ROOT / "scripts" / "navigation.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
-
-
 def code_cells(path):
     return [cell for cell in nbformat.read(path, as_version=4).cells if cell.cell_type == "code"]
 
@@ -71,14 +62,13 @@ def test_the_core_lessons_exist():
 
 
 def test_navigation_and_readme_table_are_current():
-    assert load_navigation().stale_files() == []
+    assert navigation.stale_files() == []
 
 
 def test_a_renamed_lesson_makes_navigation_stale(tmp_path):
     shutil.copytree(ROOT / "notebooks", tmp_path / "notebooks")
     for name in ("README.md", "pyproject.toml"):
         shutil.copy(ROOT / name, tmp_path / name)
-    navigation = load_navigation()
     assert navigation.stale_files(tmp_path) == []
     lesson = tmp_path / "notebooks" / "02-multi-turn.ipynb"
     lesson.write_text(lesson.read_text().replace("02 · A multi-turn conversation", "02 · Conversations"))
@@ -87,7 +77,6 @@ def test_a_renamed_lesson_makes_navigation_stale(tmp_path):
 
 
 def test_navigation_links_previous_contents_and_next():
-    navigation = load_navigation()
     first, second = navigation.lessons(ROOT)[:2]
     assert (
         navigation.nav_text(None, second)

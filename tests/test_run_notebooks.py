@@ -3,24 +3,17 @@
 Only the argument parsing runs here: no notebook is executed.
 """
 
-import importlib.util
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import run_notebooks  # scripts/ is on the path (the root conftest.py)
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "scripts" / "run_notebooks.py"
 USAGE = "usage: python scripts/run_notebooks.py [-h]"
-
-
-def load_script():
-    spec = importlib.util.spec_from_file_location("run_notebooks", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.mark.parametrize(
@@ -48,9 +41,9 @@ def test_a_wrong_call_is_a_usage_error(args, message):
 
 def test_notebooks_and_record_may_come_in_any_order():
     first, second = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))[:2]
-    args = load_script().parse_args([str(first), "--record", "new", str(second)])
+    args = run_notebooks.parse_args([str(first), "--record", "new", str(second)])
     assert args.notebooks == [first, second] and args.record == Path("new")
-    args = load_script().parse_args([])
+    args = run_notebooks.parse_args([])
     assert args.notebooks == [] and args.record is None
 
 

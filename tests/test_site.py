@@ -458,7 +458,10 @@ def test_a_link_sphinx_cannot_resolve_fails_the_build(small_project, tmp_path, c
 
     lesson = small_project / "notebooks" / LESSONS[1].path.name
     plant(lesson, f"See [the first step]({LESSONS[0].path.name}#no-such-section) and [here](#nor-this-one).")
+    built = (out / "notebooks" / f"{LESSONS[1].path.stem}.html").read_text()
     with pytest.raises(SystemExit, match="the site did not build"):
         build_site.build(out, REPO)
     warnings = capfd.readouterr().err
     assert "no-such-section" in warnings and "nor-this-one" in warnings, warnings
+    # the site built before is still there, as it was: a failed build publishes nothing, not half a site
+    assert (out / "notebooks" / f"{LESSONS[1].path.stem}.html").read_text() == built

@@ -1,24 +1,17 @@
 """scripts/synthesize.py writes the shipped cassettes byte for byte, and reads plainly."""
 
 import ast
-import importlib.util
 from pathlib import Path
 
 import pytest
+import synthesize  # scripts/ is on the path (the root conftest.py)
 
 from helpers.replay import DEFAULT_CASSETTES
 
 SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "synthesize.py"
 
 
-def load_script():
-    spec = importlib.util.spec_from_file_location("synthesize", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-SYNTHESIZE = load_script()
+SYNTHESIZE = synthesize
 EXCHANGES = {exchange["name"]: exchange for exchange in SYNTHESIZE.EXCHANGES}
 
 
