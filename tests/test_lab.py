@@ -208,7 +208,7 @@ def test_make_test_on_a_fresh_clone_installs_the_runtime_then_the_dev_extra(copy
 def test_make_site_installs_the_dev_extra_then_builds_the_site(copy):
     steps = dry_run(copy, "site")
     assert installs(steps) == [".", ".[dev]"]  # Sphinx and its extensions are in the dev extra
-    assert steps[-1].endswith("scripts/build_site.py")
+    assert steps[-1].split() == [".venv/bin/python", "scripts/build_site.py"]
 
 
 def test_make_test_after_make_lab_only_adds_dev(copy):
