@@ -67,7 +67,7 @@ def test_navigation_and_readme_table_are_current():
 
 def test_a_renamed_lesson_makes_navigation_stale(tmp_path):
     shutil.copytree(ROOT / "notebooks", tmp_path / "notebooks")
-    for name in ("README.md", "pyproject.toml"):
+    for name in ("README.md", "README.fr.md", "pyproject.toml"):
         shutil.copy(ROOT / name, tmp_path / name)
     assert navigation.stale_files(tmp_path) == []
     lesson = tmp_path / "notebooks" / "02-multi-turn.ipynb"
