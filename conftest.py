@@ -10,4 +10,7 @@ from pathlib import Path
 
 os.environ["GITHUB_MODELS_MODE"] = "replay"
 os.environ["GITHUB_MODELS_REPLAY_SPEED"] = "0"
+os.environ.pop(
+    "GITHUB_MODELS_LANG", None
+)  # each lesson speaks its folder's language (French in notebooks/fr/)
 sys.path.insert(0, str(Path(__file__).resolve().parent / "scripts"))

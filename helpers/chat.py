@@ -10,6 +10,7 @@ from azure.ai.inference.models import AssistantMessage, SystemMessage, UserMessa
 from helpers.clients import client
 from helpers.config import DEFAULT_MODEL, Settings, settings
 from helpers.explain import explain
+from helpers.language import _
 from helpers.models import MODELS
 
 SYSTEM_PROMPT = "You are a helpful assistant."
@@ -31,9 +32,12 @@ def _html(text: str, style: str = TEXT_STYLE, label: str = "") -> str:
 def demo_hint() -> str:
     """What replay can answer in the chat box, and in which order; notebook 06 introduces it."""
     questions = " ".join(f"{n}. {question}" for n, question in enumerate(DEMO_QUESTIONS, 1))
-    return (
-        f"In replay, the chat box answers its demo conversation (model {DEFAULT_MODEL}, system prompt "
-        f"{SYSTEM_PROMPT!r}): press Clear, then ask in this order: {questions}"
+    return _(
+        "In replay, the chat box answers its demo conversation (model {model}, system prompt {system!r}): press "
+        "Clear, then ask in this order: {questions}",
+        model=DEFAULT_MODEL,
+        system=SYSTEM_PROMPT,
+        questions=questions,
     )
 
 
@@ -52,15 +56,15 @@ class ChatBox:
         self.history: list = []
         self.notice = ""
         models = MODELS if self.cfg.model in MODELS else (*MODELS, self.cfg.model)
-        self.model = widgets.Dropdown(options=models, value=self.cfg.model, description="Model")
-        self.system = widgets.Text(value=SYSTEM_PROMPT, description="System")
+        self.model = widgets.Dropdown(options=models, value=self.cfg.model, description=_("Model"))
+        self.system = widgets.Text(value=SYSTEM_PROMPT, description=_("System"))
         self.system.layout.width = "60%"
         self.transcript, self.reply, self.status = widgets.HTML(), widgets.HTML(), widgets.HTML()
         self.usage = widgets.Label()
-        self.question = widgets.Text(placeholder="Ask a question, then press Send")
+        self.question = widgets.Text(placeholder=_("Ask a question, then press Send"))
         self.question.layout.width = "60%"
-        self.send = widgets.Button(description="Send", button_style="primary", icon="paper-plane")
-        self.clear = widgets.Button(description="Clear", icon="trash")
+        self.send = widgets.Button(description=_("Send"), button_style="primary", icon="paper-plane")
+        self.clear = widgets.Button(description=_("Clear"), icon="trash")
         self.send.on_click(self._on_send)
         self.clear.on_click(self._on_clear)
         self.view = widgets.VBox(
@@ -79,7 +83,7 @@ class ChatBox:
 
     def _repr_mimebundle_(self, **kwargs) -> dict:
         """The widget for a live frontend; a fixed sentence as plain text, so committed outputs stay stable."""
-        return {**self.view._repr_mimebundle_(**kwargs), "text/plain": NOT_RUNNING}
+        return {**self.view._repr_mimebundle_(**kwargs), "text/plain": _(NOT_RUNNING)}
 
     def _on_send(self, _button=None) -> None:
         question = self.question.value.strip()
@@ -101,10 +105,14 @@ class ChatBox:
             self.history.append(AssistantMessage(content=answer))
             self.question.value = ""
             self.usage.value = (
-                f"Tokens: {usage.prompt_tokens} prompt + {usage.completion_tokens} completion = "
-                f"{usage.total_tokens} total"
+                _(
+                    "Tokens: {prompt} prompt + {completion} completion = {total} total",
+                    prompt=usage.prompt_tokens,
+                    completion=usage.completion_tokens,
+                    total=usage.total_tokens,
+                )
                 if usage
-                else "Tokens: not reported by the service"
+                else _("Tokens: not reported by the service")
             )
         finally:
             self.send.disabled = False
@@ -130,7 +138,7 @@ class ChatBox:
 
     def _show_history(self) -> None:
         self.transcript.value = "".join(
-            _html(message.content, label=f"<b>{'You' if message.role == 'user' else 'Assistant'}:</b> ")
+            _html(message.content, label=f"<b>{_('You') if message.role == 'user' else _('Assistant')}:</b> ")
             for message in self.history
             if message.role != "system"
         )
@@ -143,7 +151,11 @@ class ChatBox:
             return f"{advice}\n\n{demo_hint()}" if cfg.mode == "replay" else advice
         if advice:
             said = getattr(inner, "message", None)
-            return f"{advice} (The service said: {said})" if said and said not in advice else advice
+            return (
+                _("{advice} (The service said: {said})", advice=advice, said=said)
+                if said and said not in advice
+                else advice
+            )
         message = str(getattr(error, "message", None) or error).strip()
         return f"{type(error).__name__}: {message.splitlines()[0]}" if message else type(error).__name__
 

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from helpers.cassette import Library
 from helpers.errors import SettingsError
 from helpers.explain import explain_in_notebook
+from helpers.language import LANGUAGES, _, chosen_language
 from helpers.local import OllamaForwarder, local_tag, ollama_url, readiness
 from helpers.models import LOCAL_DEFAULT_MODEL, ollama_tag
 from helpers.record import Recorder
@@ -22,7 +23,6 @@ RETIRED_ENDPOINT = "https://models.inference.ai.azure.com"
 DEFAULT_MODEL = "Phi-3-small-8k-instruct"
 REPLAY_TOKEN = "replay-mode-needs-no-token"
 LOCAL_TOKEN = "local-mode-needs-no-token"  # Ollama wants no key; the forwarder drops any it is sent
-ALWAYS_SET_IN_CI = "Actions and Codespaces set GITHUB_TOKEN themselves"
 
 _servers: dict[tuple[Path, str | None], ReplayServer] = {}
 _servers_lock = threading.Lock()
@@ -42,21 +42,37 @@ class Settings:
 
     def describe(self) -> str:
         """The one setup line a lesson prints: mode and model, never a local URL or the key."""
-        scenario = f" · scenario {self.scenario}" if self.scenario else ""
+        scenario = _(" · scenario {scenario}", scenario=self.scenario) if self.scenario else ""
         if self.mode == "replay":
-            return f"Mode: replay (local server, {self.answers_from}) · model {self.model}{scenario}"
+            return _(
+                "Mode: replay (local server, {answers}) · model {model}{scenario}",
+                answers=self.answers_from,
+                model=self.model,
+                scenario=scenario,
+            )
         if scenario:
-            scenario += " ignored (scenarios are recorded failures, for replay only)"
+            scenario += _(" ignored (scenarios are recorded failures, for replay only)")
         saving = f" · {self.answers_from}" if self.answers_from else ""
         if self.mode == "local":
-            ollama, tag = urlsplit(self.upstream).netloc, ollama_tag(self.model)
-            return (
-                f"Mode: local (Ollama at {ollama}{saving}) · model {self.model} (Ollama tag {tag}){scenario}"
+            return _(
+                "Mode: local (Ollama at {ollama}{saving}) · model {model} (Ollama tag {tag}){scenario}",
+                ollama=urlsplit(self.upstream).netloc,
+                saving=saving,
+                model=self.model,
+                tag=ollama_tag(self.model),
+                scenario=scenario,
             )
         where = self.upstream or self.endpoint
         if where == RETIRED_ENDPOINT:
-            where += " (retired 2026-07-30: set GITHUB_MODELS_ENDPOINT)"
-        return f"Mode: {self.mode} · endpoint {where}{saving} · model {self.model}{scenario}"
+            where += _(" (retired 2026-07-30: set GITHUB_MODELS_ENDPOINT)")
+        return _(
+            "Mode: {mode} · endpoint {where}{saving} · model {model}{scenario}",
+            mode=self.mode,
+            where=where,
+            saving=saving,
+            model=self.model,
+            scenario=scenario,
+        )
 
 
 def _env(name: str, default: str = "") -> str:
@@ -67,11 +83,26 @@ def _mode() -> str:
     mode = _env("GITHUB_MODELS_MODE", "replay").lower()
     if mode not in MODES:
         raise SettingsError(
-            f"GITHUB_MODELS_MODE={mode!r} is not a mode. Use replay (the default: offline, recorded answers), "
-            "local (a Phi-3 running under Ollama on this machine), live (a real endpoint) or record (live, "
-            "saving each answer for replay)."
+            _(
+                "GITHUB_MODELS_MODE={mode!r} is not a mode. Use replay (the default: offline, recorded answers), "
+                "local (a Phi-3 running under Ollama on this machine), live (a real endpoint) or record (live, "
+                "saving each answer for replay).",
+                mode=mode,
+            )
         )
     return mode
+
+
+def _language() -> None:
+    chosen = chosen_language()
+    if chosen and chosen not in LANGUAGES:
+        raise SettingsError(
+            _(
+                "GITHUB_MODELS_LANG={chosen!r} is not a language of these lessons. Use en or fr, or unset it: "
+                "helpers then speak the notebook's language (French in notebooks/fr/, English elsewhere).",
+                chosen=chosen,
+            )
+        )
 
 
 def validated_endpoint(url: str, source: str = "GITHUB_MODELS_ENDPOINT") -> str:
@@ -80,15 +111,20 @@ def validated_endpoint(url: str, source: str = "GITHUB_MODELS_ENDPOINT") -> str:
     parts = urlsplit(endpoint)
     problem = None
     if parts.scheme not in ("http", "https") or not parts.hostname or " " in endpoint:
-        problem = "is not an http(s) URL"
+        problem = _("is not an http(s) URL")
     elif parts.query or parts.fragment:
-        problem = "has a query or fragment"
+        problem = _("has a query or fragment")
     elif parts.path.endswith("/chat/completions"):
-        problem = "includes the route: the SDK adds /chat/completions itself"
+        problem = _("includes the route: the SDK adds /chat/completions itself")
     if problem:
         raise SettingsError(
-            f"{source}={endpoint!r} {problem}. Set it to the base URL of a compatible service, "
-            "for example https://models.github.ai/inference or https://<resource>.services.ai.azure.com/models."
+            _(
+                "{source}={endpoint!r} {problem}. Set it to the base URL of a compatible service, for example "
+                "https://models.github.ai/inference or https://<resource>.services.ai.azure.com/models.",
+                source=source,
+                endpoint=endpoint,
+                problem=problem,
+            )
         )
     return endpoint
 
@@ -97,8 +133,12 @@ def _token(mode: str) -> str:
     token = _env("GITHUB_TOKEN")
     if not token:
         raise SettingsError(
-            f"GITHUB_MODELS_MODE={mode} needs a key in GITHUB_TOKEN, and it is not set. Export it in the shell "
-            f"that starts Jupyter ({ALWAYS_SET_IN_CI}), or set GITHUB_MODELS_MODE=replay to continue offline."
+            _(
+                "GITHUB_MODELS_MODE={mode} needs a key in GITHUB_TOKEN, and it is not set. Export it in the shell "
+                "that starts Jupyter (Actions and Codespaces set GITHUB_TOKEN themselves), or set "
+                "GITHUB_MODELS_MODE=replay to continue offline.",
+                mode=mode,
+            )
         )
     return token
 
@@ -129,22 +169,32 @@ def _replay_settings(model: str, scenario: str) -> Settings:
         raise SettingsError(str(error)) from None
     if not server.library.by_key:
         raise SettingsError(
-            f"The cassette folder {str(server.library.folder)!r} holds no *.json cassettes, so replay has nothing "
-            "to answer with. Unset GITHUB_MODELS_CASSETTES to use the recordings shipped with the lessons."
+            _(
+                "The cassette folder {folder!r} holds no *.json cassettes, so replay has nothing to answer with. "
+                "Unset GITHUB_MODELS_CASSETTES to use the recordings shipped with the lessons.",
+                folder=str(server.library.folder),
+            )
         )
     if model not in server.library.models:
         raise SettingsError(
-            f"GITHUB_MODELS_MODEL={model!r} has no recordings to replay. Recorded models: "
-            f"{', '.join(sorted(server.library.models))}. Unset GITHUB_MODELS_MODEL, or ask a real model: local mode "
-            "(GITHUB_MODELS_MODE=local, Phi-3 under Ollama on this machine) or live mode."
+            _(
+                "GITHUB_MODELS_MODEL={model!r} has no recordings to replay. Recorded models: {models}. Unset "
+                "GITHUB_MODELS_MODEL, or ask a real model: local mode (GITHUB_MODELS_MODE=local, Phi-3 under "
+                "Ollama on this machine) or live mode.",
+                model=model,
+                models=", ".join(sorted(server.library.models)),
+            )
         )
     if scenario and scenario not in server.library.scenarios:
         raise SettingsError(
-            f"settings(scenario={scenario!r}): replay has no such scenario. Recorded scenarios: "
-            f"{', '.join(sorted(server.library.scenarios)) or 'none'}."
+            _(
+                "settings(scenario={scenario!r}): replay has no such scenario. Recorded scenarios: {scenarios}.",
+                scenario=scenario,
+                scenarios=", ".join(sorted(server.library.scenarios)) or _("none"),
+            )
         )
     endpoint = f"{server.url}/_scenario/{scenario}" if scenario else server.url
-    return Settings("replay", endpoint, REPLAY_TOKEN, model, server.library.provenance, scenario=scenario)
+    return Settings("replay", endpoint, REPLAY_TOKEN, model, _(server.library.provenance), scenario=scenario)
 
 
 def _local_settings(model: str, scenario: str) -> Settings:
@@ -157,8 +207,8 @@ def _local_settings(model: str, scenario: str) -> Settings:
     try:
         server = _kernel_server(f"local {ollama}", partial(OllamaForwarder, ollama), saving)
     except (ValueError, OSError) as error:
-        raise SettingsError(f"Local mode cannot use its cassette folder: {error}") from None
-    into = f"saving to {server.library.folder.name}/" if saving else ""
+        raise SettingsError(_("Local mode cannot use its cassette folder: {error}", error=error)) from None
+    into = _("saving to {folder}/", folder=server.library.folder.name) if saving else ""
     return Settings("local", server.url, LOCAL_TOKEN, model, into, ollama, scenario)
 
 
@@ -170,6 +220,7 @@ def settings(scenario: str = "") -> Settings:
     server that forwards to Ollama, and it says what is missing (Ollama, the model). In IPython it also
     makes failed requests explain themselves under their traceback.
     """
+    _language()
     mode = _mode()
     model = _env("GITHUB_MODELS_MODEL", LOCAL_DEFAULT_MODEL if mode == "local" else DEFAULT_MODEL)
     if mode == "replay":
@@ -183,8 +234,10 @@ def settings(scenario: str = "") -> Settings:
             try:
                 recorder = _kernel_server(f"record {endpoint}", partial(Recorder, endpoint), saving=True)
             except (ValueError, OSError) as error:
-                raise SettingsError(f"Record mode cannot use its cassette folder: {error}") from None
-            saving = f"saving to {recorder.library.folder.name}/"
+                raise SettingsError(
+                    _("Record mode cannot use its cassette folder: {error}", error=error)
+                ) from None
+            saving = _("saving to {folder}/", folder=recorder.library.folder.name)
             cfg = Settings(mode, recorder.url, token, model, saving, endpoint, scenario)
     explain_in_notebook(cfg)
     print(cfg.describe())

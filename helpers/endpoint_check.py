@@ -7,6 +7,7 @@ from azure.ai.inference.models import UserMessage
 from helpers.clients import client
 from helpers.config import Settings, settings
 from helpers.explain import EXPLAINED, explain
+from helpers.language import _
 
 CHECK_QUESTION = "Reply with the single word OK."
 
@@ -28,4 +29,10 @@ def check(cfg: Settings | None = None) -> None:
         print(f"✗ {explain(error, cfg) or error}")
         return
     answer = (response.choices[0].message.content or "").strip()
-    print(f"✓ The endpoint answers: {response.model or cfg.model} said {answer!r}.")
+    print(
+        _(
+            "✓ The endpoint answers: {model} said {answer!r}.",
+            model=response.model or cfg.model,
+            answer=answer,
+        )
+    )

@@ -7,6 +7,8 @@ from urllib.parse import urlsplit
 
 from azure.core.exceptions import HttpResponseError, ServiceRequestError, ServiceResponseError
 
+from helpers.language import _
+
 OFFLINE = "set GITHUB_MODELS_MODE=replay to continue offline"
 # Errors of the kernel's own server whose message already says what to do (replay misses, local mode).
 SELF_EXPLAINED = (
@@ -46,9 +48,11 @@ def _requested_model(error: HttpResponseError, default: str) -> str:
 
 def _cause(error: BaseException, host: str, model: str) -> str | None:
     if isinstance(error, ServiceRequestError | ServiceResponseError):
-        return (
-            f"Cannot reach {host}: the host does not answer ({type(error).__name__}). Check "
-            "GITHUB_MODELS_ENDPOINT and your network"
+        return _(
+            "Cannot reach {host}: the host does not answer ({error}). Check GITHUB_MODELS_ENDPOINT and your "
+            "network",
+            host=host,
+            error=type(error).__name__,
         )
     if not isinstance(error, HttpResponseError):
         return None
@@ -59,39 +63,44 @@ def _cause(error: BaseException, host: str, model: str) -> str | None:
     )
     wait = error.response.headers.get("retry-after") if error.response is not None else None
     causes = {
-        401: f"HTTP 401: {host} refused the key in GITHUB_TOKEN. Check that it is current and allowed to use "
+        401: "HTTP 401: {host} refused the key in GITHUB_TOKEN. Check that it is current and allowed to use "
         "models (a fine-grained token needs the models: read permission)",
-        403: f"HTTP 403: {host} refused the key in GITHUB_TOKEN for this model. Check the token's permissions",
-        404: f"HTTP 404: {host} does not know model {model!r} (or the endpoint path is wrong). Check the "
+        403: "HTTP 403: {host} refused the key in GITHUB_TOKEN for this model. Check the token's permissions",
+        404: "HTTP 404: {host} does not know model {model!r} (or the endpoint path is wrong). Check the "
         "model name (GITHUB_MODELS_MODEL, or the model= your code passes) and GITHUB_MODELS_ENDPOINT",
-        410: f"HTTP 410 Gone: {host} is retired (GitHub Models shut down on 2026-07-30). Point "
+        410: "HTTP 410 Gone: {host} is retired (GitHub Models shut down on 2026-07-30). Point "
         "GITHUB_MODELS_ENDPOINT at a live compatible service",
         413: "HTTP 413: the request is larger than the model accepts (the free tier took 8000 tokens in). "
         "Send less: shorten or trim the messages",
-        429: f"HTTP 429: rate limit reached. Wait {f'{wait} s' if wait else 'a minute'} before the next "
-        "request, or send fewer requests per minute and per day",
+        429: "HTTP 429: rate limit reached. Wait {wait} before the next request, or send fewer requests per "
+        "minute and per day",
     }
     if code == "content_filter":
-        return (
-            f"HTTP 400: the content filter blocked this request (filtered: {_filtered_categories(error)}). "
-            "Rephrase it; the filters could not be turned off on GitHub Models (a paid Azure deployment lets "
-            "you configure them)"
+        return _(
+            "HTTP 400: the content filter blocked this request (filtered: {categories}). Rephrase it; the "
+            "filters could not be turned off on GitHub Models (a paid Azure deployment lets you configure them)",
+            categories=_filtered_categories(error),
         )
-    return causes.get(status)
+    if status not in causes:
+        return None
+    wait = _("{seconds} s", seconds=wait) if wait else _("a minute")
+    return _(causes[status], host=host, model=model, wait=wait)
 
 
 def explain(error: BaseException, cfg) -> str | None:
     """What went wrong and what to do next, for the failures learners meet (None for others); notebook 05 introduces it."""
     if _closed_client(error):
-        return CLOSED_ADVICE
+        return _(CLOSED_ADVICE)
     if isinstance(error, HttpResponseError) and getattr(error.error, "code", None) in SELF_EXPLAINED:
         return error.error.message
     where = getattr(cfg, "upstream", "") or cfg.endpoint  # record mode: the live service, not the recorder
-    host = "the replay server" if cfg.mode == "replay" else urlsplit(where).netloc
+    host = _("the replay server") if cfg.mode == "replay" else urlsplit(where).netloc
     cause = _cause(error, host, cfg.model)
     if cause is None:
         return None
-    return f"{cause}." if cfg.mode == "replay" else f"{cause}, or {OFFLINE}."
+    return (
+        f"{cause}." if cfg.mode == "replay" else _("{cause}, or {offline}.", cause=cause, offline=_(OFFLINE))
+    )
 
 
 def explain_in_notebook(cfg) -> None:
@@ -112,6 +121,6 @@ def explain_in_notebook(cfg) -> None:
         shell.showtraceback((etype, evalue, tb), tb_offset=tb_offset)
         advice = explain(evalue, cfg)
         if advice:
-            print(f"What to do: {advice}")
+            print(_("What to do: {advice}", advice=advice))
 
     shell.set_custom_exc((*EXPLAINED, ValueError), show)

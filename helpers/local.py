@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from helpers.cassette import Library
 from helpers.errors import SettingsError
 from helpers.explain import OFFLINE
+from helpers.language import _
 from helpers.models import (
     DOWNLOAD_SIZES,
     MODELS,
@@ -51,8 +52,11 @@ def ollama_url(value: str | None = None) -> str:
         port = -1
     if scheme not in ("http", "https") or not parts.hostname or port == -1 or parts.query or " " in text:
         raise ValueError(
-            f"OLLAMA_HOST={text!r} is not where Ollama listens. Use host:port or a URL, for example "
-            "localhost:11434 or http://localhost:11434 (unset it for that default)."
+            _(
+                "OLLAMA_HOST={text!r} is not where Ollama listens. Use host:port or a URL, for example "
+                "localhost:11434 or http://localhost:11434 (unset it for that default).",
+                text=text,
+            )
         )
     host = "localhost" if parts.hostname in ("0.0.0.0", "::") else parts.hostname  # where a server binds
     host = f"[{host}]" if ":" in host else host
@@ -80,34 +84,51 @@ def too_long(body: dict, tag: str) -> str:
         return ""
     trained = TRAINED_CONTEXT.get(tag, 0)
     remedy = (
-        f"start Ollama with OLLAMA_CONTEXT_LENGTH={min(trained, 32768)} ({tag} was trained on {trained} tokens)"
+        _(
+            "start Ollama with OLLAMA_CONTEXT_LENGTH={length} ({tag} was trained on {trained} tokens)",
+            length=min(trained, 32768),
+            tag=tag,
+            trained=trained,
+        )
         if trained > limit
-        else "use a 128k model (Phi-3-mini-128k-instruct: `ollama pull phi3:mini-128k`) with Ollama started "
-        "with OLLAMA_CONTEXT_LENGTH=32768"
+        else _(
+            "use a 128k model (Phi-3-mini-128k-instruct: `ollama pull phi3:mini-128k`) with Ollama started "
+            "with OLLAMA_CONTEXT_LENGTH=32768"
+        )
     )
-    return (
-        f"This prompt is about {tokens} tokens, more than the {limit} tokens {tag} gets in Ollama, which would "
-        f"silently drop its beginning instead of refusing it. Send less, or {remedy}, and set it where Jupyter "
-        "runs too, so local mode knows."
+    return _(
+        "This prompt is about {tokens} tokens, more than the {limit} tokens {tag} gets in Ollama, which would "
+        "silently drop its beginning instead of refusing it. Send less, or {remedy}, and set it where Jupyter "
+        "runs too, so local mode knows.",
+        tokens=tokens,
+        limit=limit,
+        tag=tag,
+        remedy=remedy,
     )
 
 
 def download_size(tag: str) -> str:
     """ " (about 2.2 GB)" for a tag whose size we know, else ""."""
-    return f" (about {DOWNLOAD_SIZES[tag]})" if tag in DOWNLOAD_SIZES else ""
+    return _(" (about {size})", size=DOWNLOAD_SIZES[tag]) if tag in DOWNLOAD_SIZES else ""
 
 
 def pull_advice(tag: str) -> str:
     """How to get a model: the command and its download size."""
-    return f"pull it once with `ollama pull {tag}`{download_size(tag)}, then run the cell again"
+    return _(
+        "pull it once with `ollama pull {tag}`{size}, then run the cell again",
+        tag=tag,
+        size=download_size(tag),
+    )
 
 
 def no_local_build(model: str) -> str:
     """Why a model cannot run under Ollama, and what to use instead."""
-    return (
-        f"{model} has no local build (llama.cpp cannot convert Phi-3-small's block-sparse attention, so "
-        f"Ollama has none). Use one that runs locally: {LOCAL_CHOICES}; set GITHUB_MODELS_MODEL to it, or "
-        "unset it for Phi-3-mini-4k-instruct."
+    return _(
+        "{model} has no local build (llama.cpp cannot convert Phi-3-small's block-sparse attention, so Ollama "
+        "has none). Use one that runs locally: {choices}; set GITHUB_MODELS_MODEL to it, or unset it for "
+        "Phi-3-mini-4k-instruct.",
+        model=model,
+        choices=LOCAL_CHOICES,
     )
 
 
@@ -146,10 +167,17 @@ def readiness(url: str, tag: str) -> str:
     try:
         pulled = pulled_tags(url)
     except (OSError, ValueError):
-        return f"⚠ Ollama does not answer at {where}: {START_OLLAMA}, then re-run this cell."
+        return _(
+            "⚠ Ollama does not answer at {where}: {start}, then re-run this cell.",
+            where=where,
+            start=_(START_OLLAMA),
+        )
     if tag not in pulled:
-        return (
-            f"⚠ Ollama at {where} does not have {tag}: {pull_advice(tag).replace('the cell', 'this cell')}."
+        return _(
+            "⚠ Ollama at {where} does not have {tag}: {advice}.",
+            where=where,
+            tag=tag,
+            advice=pull_advice(tag),
         )
     return ""
 
@@ -184,19 +212,31 @@ class OllamaForwarder(Forwarder):
         tag = ollama_tag(str(request["body"].get("model", "")))
         where = urlsplit(self.ollama).netloc
         if tag in DOWNLOAD_SIZES:
-            message = f"Ollama at {where} does not have {tag}: {pull_advice(tag)}."
+            message = _(
+                "Ollama at {where} does not have {tag}: {advice}.",
+                where=where,
+                tag=tag,
+                advice=pull_advice(tag),
+            )
         else:  # a name passed through as it is: maybe a typo, maybe a model Ollama's library has
-            message = (
-                f"Ollama at {where} has no model {tag!r}. Check the name (`ollama list` shows what is pulled; "
-                f"the lessons' models are {LOCAL_CHOICES}), or, if Ollama's library has it, {pull_advice(tag)}."
+            message = _(
+                "Ollama at {where} has no model {tag!r}. Check the name (`ollama list` shows what is pulled; the "
+                "lessons' models are {choices}), or, if Ollama's library has it, {advice}.",
+                where=where,
+                tag=tag,
+                choices=LOCAL_CHOICES,
+                advice=pull_advice(tag),
             )
         return {"error": {**error, "code": "model_not_pulled", "message": message}}
 
     def unreachable(self, error: OSError) -> str:
         """Said the same on every system: the OS's own words for a refused connection differ."""
-        return (
-            f"Ollama does not answer at {urlsplit(self.ollama).netloc}: {START_OLLAMA}, then run "
-            f"the cell again. Check OLLAMA_HOST if it listens elsewhere, or {OFFLINE}."
+        return _(
+            "Ollama does not answer at {where}: {start}, then run the cell again. Check OLLAMA_HOST if it listens "
+            "elsewhere, or {offline}.",
+            where=urlsplit(self.ollama).netloc,
+            start=_(START_OLLAMA),
+            offline=_(OFFLINE),
         )
 
     def provenance(self, body: dict, user_agent: str) -> dict:
@@ -221,21 +261,28 @@ def runnable(models, cfg) -> tuple[list[str], dict[str, str]]:
         pulled = pulled_tags(cfg.upstream)
     except (OSError, ValueError):
         raise SettingsError(
-            f"Ollama does not answer at {where}: {START_OLLAMA}, then run this cell again."
+            _(
+                "Ollama does not answer at {where}: {start}, then run this cell again.",
+                where=where,
+                start=_(START_OLLAMA),
+            )
         ) from None
     usable, skipped = [], {}
     for model in models:
         tag = ollama_tag(model)
         if model in NO_LOCAL_BUILD:
-            skipped[model] = "no local build"
+            skipped[model] = _("no local build")
         elif tag not in pulled:
-            size = f", about {DOWNLOAD_SIZES[tag]}" if tag in DOWNLOAD_SIZES else ""
-            skipped[model] = f"not pulled (ollama pull {tag}{size})"
+            size = _(", about {size}", size=DOWNLOAD_SIZES[tag]) if tag in DOWNLOAD_SIZES else ""
+            skipped[model] = _("not pulled (ollama pull {tag}{size})", tag=tag, size=size)
         else:
             usable.append(model)
     if not usable:
         raise SettingsError(
-            f"Nothing to compare: Ollama at {where} has none of these models. Pull one first: make local-model "
-            "(phi3:mini, about 2.2 GB), then run this cell again."
+            _(
+                "Nothing to compare: Ollama at {where} has none of these models. Pull one first: make local-model "
+                "(phi3:mini, about 2.2 GB), then run this cell again.",
+                where=where,
+            )
         )
     return usable, skipped

@@ -22,6 +22,7 @@ import nbformat
 from navigation import ROOT, Lesson, launch_links, lessons, repository
 
 from helpers.chat import NOT_RUNNING
+from helpers.language import in_every_language
 
 SITE = ROOT / "site"
 CHAT_BOX_STILL = (
@@ -70,7 +71,7 @@ def landing_page(all_lessons: list[Lesson], pages: set[str], repo: str) -> str:
 
 
 def still(output: nbformat.NotebookNode) -> bool:
-    return output.get("data", {}).get("text/plain") == NOT_RUNNING
+    return output.get("data", {}).get("text/plain") in in_every_language(NOT_RUNNING)
 
 
 def chat_box_still() -> list[nbformat.NotebookNode]:

@@ -41,7 +41,7 @@ def execute(path: Path) -> nbformat.NotebookNode:
 
 def refresh_outputs(paths: list[Path]) -> None:
     os.environ.update(GITHUB_MODELS_MODE="replay", GITHUB_MODELS_REPLAY_SPEED="1")
-    for name in ("GITHUB_MODELS_MODEL", "GITHUB_MODELS_CASSETTES"):
+    for name in ("GITHUB_MODELS_MODEL", "GITHUB_MODELS_CASSETTES", "GITHUB_MODELS_LANG"):
         os.environ.pop(name, None)
     for path in paths:
         notebook = execute(path)
@@ -99,7 +99,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         description="Re-run the lessons in replay mode and save their outputs, or re-record them live.",
     )
     parser.add_argument(
-        "notebooks", nargs="*", type=Path, help="notebooks to run (default: every lesson in notebooks/)"
+        "notebooks",
+        nargs="*",
+        type=Path,
+        help="notebooks to run (default: every lesson, both editions; recording: the English lessons)",
     )
     recording = parser.add_mutually_exclusive_group()
     recording.add_argument(
@@ -123,13 +126,14 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 def main(argv: list[str]) -> None:
     args = parse_args(argv)
-    paths = [path.resolve() for path in args.notebooks] or sorted(NOTEBOOKS.glob("[0-9][0-9]-*.ipynb"))
-    if args.record:
-        record(args.record, paths)
+    chosen = [path.resolve() for path in args.notebooks]
+    english = sorted(NOTEBOOKS.glob("[0-9][0-9]-*.ipynb"))
+    if args.record:  # the French lessons send the same requests: their recordings are the English ones
+        record(args.record, chosen or english)
     elif args.record_local:
-        record_local(args.record_local, paths)
+        record_local(args.record_local, chosen or english)
     else:
-        refresh_outputs(paths)
+        refresh_outputs(chosen or english + sorted((NOTEBOOKS / "fr").glob("[0-9][0-9]-*.ipynb")))
 
 
 if __name__ == "__main__":

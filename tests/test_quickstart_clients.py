@@ -7,6 +7,7 @@ run here. Without node or curl these tests skip, except under CI=true, where a m
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import re
@@ -52,13 +53,13 @@ def need(tool: str) -> None:
 
 
 def environment(url: str, model: str = DEFAULT_MODEL) -> dict:
-    """The variables lesson 04's setup cell gives curl and node: the endpoint, a key and the model (cfg.model,
-    in replay by default the quick start's Phi-3-small-8k-instruct)."""
-    return {**os.environ, "ENDPOINT": url, "TOKEN": KEY, "MODEL": model}
+    """The variables lesson 04's setup cell gives curl and node: the endpoint, a key, the model (cfg.model,
+    in replay by default the quick start's Phi-3-small-8k-instruct) and the js/ folder."""
+    return {**os.environ, "ENDPOINT": url, "TOKEN": KEY, "MODEL": model, "JS": str(JS)}
 
 
 def bash(command: str, url: str, model: str = DEFAULT_MODEL) -> subprocess.CompletedProcess:
-    """Run a command as a lesson 04 %%bash cell does: bash, the notebook's folder, ENDPOINT, TOKEN, MODEL set."""
+    """Run a command as a lesson 04 %%bash cell does: bash, the notebook's folder, ENDPOINT, TOKEN, MODEL, JS set."""
     return subprocess.run(
         ["bash"],
         input=command,
@@ -201,8 +202,8 @@ def test_the_curl_command_gets_the_recorded_response_byte_for_byte(shipped, url,
 
 
 def test_the_lesson_shows_and_runs_every_javascript_sample():
-    shown = {re.fullmatch(r"cat \.\./js/(\S+)\n?", c)[1]: out for c, out in cells_running("cat")}
-    run = [re.fullmatch(r"node \.\./js/(\S+)\n?", c)[1] for c, _ in cells_running("node")]
+    shown = {re.fullmatch(r"cat \$JS/(\S+)\n?", c)[1]: out for c, out in cells_running("cat")}
+    run = [re.fullmatch(r"node \$JS/(\S+)\n?", c)[1] for c, _ in cells_running("node")]
     assert sorted(shown) == sorted(run) == sorted(path.name for path in JS.glob("*.mjs"))
     for name, output in shown.items():
         assert output == (JS / name).read_text("utf-8"), f"lesson 04 shows an old copy of js/{name}"
@@ -286,8 +287,18 @@ def test_curl_sends_the_command_s_body_and_header_only(service):
 
 def test_the_setup_cell_exports_what_curl_and_node_read():
     setup = next(c for c in nbformat.read(NOTEBOOK, as_version=4).cells if c.cell_type == "code")
-    exported = re.findall(r'^os\.environ\["(\w+)"\] = cfg\.(\w+)$', setup.source, re.M)
-    assert exported == [("ENDPOINT", "endpoint"), ("TOKEN", "token"), ("MODEL", "model")]
+    (update,) = [
+        node
+        for node in ast.walk(ast.parse(setup.source))
+        if isinstance(node, ast.Call) and ast.unparse(node.func) == "os.environ.update"
+    ]
+    exported = {keyword.arg: ast.unparse(keyword.value) for keyword in update.keywords}
+    assert exported == {
+        "ENDPOINT": "cfg.endpoint",
+        "TOKEN": "cfg.token",
+        "MODEL": "cfg.model",
+        "JS": "str(JS)",
+    }
 
 
 @pytest.mark.parametrize("call", CALLS)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 from helpers.cassette import Library, canonical
+from helpers.language import _
 
 
 def _last_user_message(body: dict) -> str:
@@ -26,20 +27,31 @@ def _shown(value) -> str:
 
 def _message(n: int, message) -> str:
     role = message.get("role") if isinstance(message, dict) else None
-    return f"message {n} (the {role} message)" if isinstance(role, str) else f"message {n}"
+    return (
+        _("message {n} (the {role} message)", n=n, role=role)
+        if isinstance(role, str)
+        else _("message {n}", n=n)
+    )
 
 
 def differences(recorded: dict, sent: dict) -> list[str]:
     """What separates two request bodies, in a learner's words: 'max_tokens (recorded 10, sent 3)'."""
     recorded, sent = canonical(recorded), canonical(sent)
     found = [
-        f"{key} (recorded {_shown(recorded.get(key))}, sent {_shown(sent.get(key))})"
+        _(
+            "{key} (recorded {recorded}, sent {sent})",
+            key=key,
+            recorded=_shown(recorded.get(key)),
+            sent=_shown(sent.get(key)),
+        )
         for key in sorted((set(recorded) | set(sent)) - {"messages"})
         if recorded.get(key) != sent.get(key)
     ]
     old, new = recorded.get("messages", []), sent.get("messages", [])
     if len(old) != len(new):
-        found.append(f"the number of messages (recorded {len(old)}, sent {len(new)})")
+        found.append(
+            _("the number of messages (recorded {recorded}, sent {sent})", recorded=len(old), sent=len(new))
+        )
     else:
         found += [_message(n, m) for n, (o, m) in enumerate(zip(old, new, strict=True), 1) if o != m]
     return found
@@ -62,14 +74,21 @@ def miss_message(library: Library, route: str, body: dict, scenario: str = "") -
         closest = min(recorded, key=lambda c: len(differences(c.request["body"], body)))
         found = differences(closest.request["body"], body)
         if len(found) <= 3:
-            nearest = f" The closest recording, {closest.name}.json, differs in {'; '.join(found)}."
-    where = f" in scenario {scenario!r}" if scenario else ""
-    return (
-        f"No recording for this request{where} (model {body.get('model', '(none)')!r}, last user message "
-        f"{question!r}).{nearest} Replay answers only the requests the lessons make, exactly as written: "
-        "re-run the lesson's cell unchanged. To ask anything, use a real model: Phi-3 on this machine "
-        "(GITHUB_MODELS_MODE=local, lesson 00), or a live endpoint (GITHUB_MODELS_MODE=live with GITHUB_TOKEN "
-        "and GITHUB_MODELS_ENDPOINT). To record the answer for replay, use GITHUB_MODELS_MODE=record with those "
-        "two settings: it is saved as a cassette in the GITHUB_MODELS_CASSETTES folder and replayed after a "
-        "kernel restart."
+            nearest = _(
+                " The closest recording, {name}.json, differs in {differences}.",
+                name=closest.name,
+                differences="; ".join(found),
+            )
+    where = _(" in scenario {scenario!r}", scenario=scenario) if scenario else ""
+    return _(
+        "No recording for this request{where} (model {model!r}, last user message {question!r}).{nearest} "
+        "Replay answers only the requests the lessons make, exactly as written: re-run the lesson's cell "
+        "unchanged. To ask anything, use a real model: Phi-3 on this machine (GITHUB_MODELS_MODE=local, lesson "
+        "00), or a live endpoint (GITHUB_MODELS_MODE=live with GITHUB_TOKEN and GITHUB_MODELS_ENDPOINT). To "
+        "record the answer for replay, use GITHUB_MODELS_MODE=record with those two settings: it is saved as a "
+        "cassette in the GITHUB_MODELS_CASSETTES folder and replayed after a kernel restart.",
+        where=where,
+        model=body.get("model", "(none)"),
+        question=question,
+        nearest=nearest,
     )
