@@ -3,7 +3,7 @@
 Every sentence a lesson's output shows is written in English in the code, as ``_("... {name} ...", name=...)``;
 in French, ``_`` looks the English sentence up in helpers/french.py and fills in the French one. The language is
 ``GITHUB_MODELS_LANG`` (``en`` or ``fr``) when it is set, else the notebook's: Jupyter starts a kernel in its
-notebook's folder, so a kernel started in ``notebooks/fr/`` speaks French.
+notebook's folder, so a kernel started in a ``notebooks/fr/`` folder speaks French.
 """
 
 from __future__ import annotations
@@ -26,7 +26,8 @@ def language() -> str:
     chosen = chosen_language()
     if chosen in LANGUAGES:
         return chosen
-    return "fr" if Path.cwd().name == "fr" else "en"
+    folder = Path.cwd()
+    return "fr" if (folder.parent.name, folder.name) == ("notebooks", "fr") else "en"
 
 
 def _(english: str, **values) -> str:

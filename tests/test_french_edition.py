@@ -249,6 +249,9 @@ def test_helpers_speak_the_notebook_folder_s_language(tmp_path, monkeypatch, cap
     monkeypatch.delenv("GITHUB_MODELS_LANG", raising=False)
     (tmp_path / "fr").mkdir()
     monkeypatch.chdir(tmp_path / "fr")
+    assert language.language() == "en"  # a folder named fr elsewhere is not the French edition
+    (tmp_path / "notebooks" / "fr").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path / "notebooks" / "fr")
     assert language.language() == "fr"
     settings()
     assert capsys.readouterr().out.startswith("Mode : replay (serveur local, enregistrements synthétiques)")
