@@ -18,7 +18,9 @@ FRENCH = {
     " ignored (scenarios are recorded failures, for replay only)": (
         " ignoré (les scénarios sont des échecs enregistrés, pour le mode replay seulement)"
     ),
-    " (retired 2026-07-30: set GITHUB_MODELS_ENDPOINT)": " (retiré le 2026-07-30 : définissez GITHUB_MODELS_ENDPOINT)",
+    " (retired 2026-07-30: set GITHUB_MODELS_ENDPOINT)": (
+        " (retiré le 30 juillet 2026 : définissez GITHUB_MODELS_ENDPOINT)"
+    ),
     "saving to {folder}/": "enregistre dans {folder}/",
     "recorded responses": "réponses enregistrées",
     "synthetic recordings": "enregistrements synthétiques",
@@ -34,11 +36,11 @@ FRENCH = {
     "GITHUB_MODELS_LANG={chosen!r} is not a language of these lessons. Use en or fr, or unset it: helpers then "
     "speak the notebook's language (French in notebooks/fr/, English elsewhere).": (
         "GITHUB_MODELS_LANG={chosen!r} n'est pas une langue de ces leçons. Utilisez en ou fr, ou supprimez la "
-        "variable : les helpers parlent alors la langue du notebook (le français dans notebooks/fr/, l'anglais "
-        "ailleurs)."
+        "variable : les helpers affichent alors leurs messages dans la langue du notebook (le français dans "
+        "notebooks/fr/, l'anglais ailleurs)."
     ),
     "is not an http(s) URL": "n'est pas une URL http(s)",
-    "has a query or fragment": "contient une requête (?…) ou un fragment (#…)",
+    "has a query or fragment": "contient une chaîne de requête (?…) ou un fragment (#…)",
     "includes the route: the SDK adds /chat/completions itself": (
         "contient la route : le SDK ajoute lui-même /chat/completions"
     ),
@@ -110,13 +112,13 @@ FRENCH = {
     ),
     "HTTP 410 Gone: {host} is retired (GitHub Models shut down on 2026-07-30). Point GITHUB_MODELS_ENDPOINT at a "
     "live compatible service": (
-        "HTTP 410 Gone : {host} est retiré (GitHub Models s'est arrêté le 2026-07-30). Faites pointer "
+        "HTTP 410 Gone : {host} est retiré (GitHub Models s'est arrêté le 30 juillet 2026). Faites pointer "
         "GITHUB_MODELS_ENDPOINT vers un service compatible en activité"
     ),
     "HTTP 413: the request is larger than the model accepts (the free tier took 8000 tokens in). Send less: "
     "shorten or trim the messages": (
-        "HTTP 413 : la requête dépasse ce qu'accepte le modèle (l'offre gratuite prenait 8000 jetons en entrée). "
-        "Envoyez moins : raccourcissez ou élaguez les messages"
+        "HTTP 413 : la requête dépasse ce qu'accepte le modèle (l'offre gratuite acceptait au plus 8 000 jetons en "
+        "entrée). Envoyez moins : raccourcissez ou élaguez les messages"
     ),
     "HTTP 429: rate limit reached. Wait {wait} before the next request, or send fewer requests per minute and "
     "per day": (
@@ -154,7 +156,7 @@ FRENCH = {
     "the number of messages (recorded {recorded}, sent {sent})": (
         "le nombre de messages (enregistré {recorded}, envoyé {sent})"
     ),
-    "message {n} (the {role} message)": "le message {n} (le message {role})",
+    "message {n} (the {role} message)": "le message {n} (rôle {role})",
     "message {n}": "le message {n}",
     # local mode
     "start it (run `ollama serve` in a terminal, or open the Ollama app)": (
