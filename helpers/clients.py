@@ -8,6 +8,7 @@ from azure.core.exceptions import HttpResponseError
 from azure.core.pipeline.policies import RetryPolicy
 
 from helpers.config import Settings, settings
+from helpers.language import _
 
 MAX_WAIT_SECONDS = 10.0
 
@@ -18,12 +19,16 @@ class RetryAfterTooLong(HttpResponseError):
     def __init__(self, wait: float, response) -> None:
         super().__init__(response=response)
         self.wait = wait
-        hours = f" (about {wait / 3600:.1f} hours)" if wait >= 3600 else ""
-        said = self.error.message if self.error else self.message
-        self.message = (
-            f"HTTP {self.status_code}: the service asks to wait {wait:.0f} s{hours} before retrying, longer than "
-            f"helpers.client() waits ({MAX_WAIT_SECONDS:.0f} s in total), so it stopped instead of hanging. "
-            f"Wait that long and run the cell again. The service said: {said}"
+        hours = _(" (about {hours:.1f} hours)", hours=wait / 3600) if wait >= 3600 else ""
+        self.message = _(
+            "HTTP {status}: the service asks to wait {wait:.0f} s{hours} before retrying, longer than "
+            "helpers.client() waits ({most:.0f} s in total), so it stopped instead of hanging. Wait that long and "
+            "run the cell again. The service said: {said}",
+            status=self.status_code,
+            wait=wait,
+            hours=hours,
+            most=MAX_WAIT_SECONDS,
+            said=self.error.message if self.error else self.message,
         )
         self.args = (self.message,)
 

@@ -142,7 +142,7 @@ FRENCH = {
     "folder and replayed after a kernel restart.": (
         "Aucun enregistrement pour cette requête{where} (modèle {model!r}, dernier message utilisateur "
         "{question!r}).{nearest} Le mode replay ne répond qu'aux requêtes que font les leçons, telles qu'elles "
-        "sont écrites : réexécutez la cellule de la leçon sans la modifier. Pour demander n'importe quoi, "
+        "sont écrites : réexécutez la cellule de la leçon sans la modifier. Pour poser n'importe quelle question, "
         "utilisez un vrai modèle : Phi-3 sur cette machine (GITHUB_MODELS_MODE=local, leçon 00), ou un point de "
         "terminaison en direct (GITHUB_MODELS_MODE=live avec GITHUB_TOKEN et GITHUB_MODELS_ENDPOINT). Pour "
         "enregistrer la réponse et la rejouer, utilisez GITHUB_MODELS_MODE=record avec ces deux réglages : elle "
@@ -219,6 +219,15 @@ FRENCH = {
         "Rien à comparer : Ollama à {where} n'a aucun de ces modèles. Téléchargez-en un d'abord : make "
         "local-model (phi3:mini, environ 2,2 Go), puis réexécutez cette cellule."
     ),
+    # helpers.client()'s bounded retries
+    " (about {hours:.1f} hours)": " (environ {hours:.1f} heures)",
+    "HTTP {status}: the service asks to wait {wait:.0f} s{hours} before retrying, longer than helpers.client() "
+    "waits ({most:.0f} s in total), so it stopped instead of hanging. Wait that long and run the cell again. The "
+    "service said: {said}": (
+        "HTTP {status} : le service demande d'attendre {wait:.0f} s{hours} avant de réessayer, plus longtemps "
+        "qu'helpers.client() n'attend ({most:.0f} s au total) ; il s'est donc arrêté au lieu de rester bloqué. "
+        "Attendez ce temps-là et réexécutez la cellule. Le service a dit : {said}"
+    ),
     # the chat box
     "Chat box (an ipywidgets widget): run the notebook's cells in JupyterLab to open it here.": (
         "Boîte de discussion (un widget ipywidgets) : exécutez les cellules du notebook dans JupyterLab pour "
@@ -238,7 +247,7 @@ FRENCH = {
     "{advice} (The service said: {said})": "{advice} (Le service a dit : {said})",
     "In replay, the chat box answers its demo conversation (model {model}, system prompt {system!r}): press "
     "Clear, then ask in this order: {questions}": (
-        "En mode replay, la boîte de discussion répond à sa conversation de démonstration (modèle {model}, invite "
-        "système {system!r}) : appuyez sur Effacer, puis posez dans cet ordre : {questions}"
+        "En mode replay, la boîte de discussion ne répond qu'à sa conversation de démonstration (modèle {model}, "
+        "message système {system!r}) : appuyez sur Effacer, puis posez dans cet ordre : {questions}"
     ),
 }

@@ -25,7 +25,7 @@ from helpers.french import FRENCH
 ROOT = Path(__file__).resolve().parent.parent
 ENGLISH = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
 FRENCH_LESSONS = sorted((ROOT / "notebooks" / "fr").glob("[0-9][0-9]-*.ipynb"))
-PLACEHOLDER = re.compile(r"\{(\w+)(![rsa])?\}")
+PLACEHOLDER = re.compile(r"\{(\w+)(![rsa])?(:[^}]*)?\}")  # {name}, {name!r}, {wait:.0f}
 # The sections every French lesson has, in this order (the English lessons' HEADINGS, in French).
 HEADINGS = (
     "## Vue d'ensemble",
@@ -42,13 +42,11 @@ SIZE_BUDGET = int(test_notebooks.SIZE_BUDGET * 1.1)
 
 def pattern(template: str) -> re.Pattern:
     """A French sentence of the catalog as a regular expression, each placeholder a named group."""
-    parts = PLACEHOLDER.split(template)
-    regex = ""
-    for index in range(0, len(parts), 3):
-        regex += re.escape(parts[index])
-        if index + 1 < len(parts):
-            regex += f"(?P<{parts[index + 1]}>.*?)"
-    return re.compile(regex, re.S)
+    regex, end = "", 0
+    for found in PLACEHOLDER.finditer(template):
+        regex += re.escape(template[end : found.start()]) + f"(?P<{found[1]}>.*?)"
+        end = found.end()
+    return re.compile(regex + re.escape(template[end:]), re.S)
 
 
 # (regex, its longest fixed part, English) for each sentence that French says differently, longest first
@@ -239,10 +237,11 @@ def test_every_sentence_helpers_say_has_its_french_with_the_same_placeholders():
 
 
 def test_the_french_catalog_puts_each_sentence_back_into_english():
+    def filled(template: str) -> str:
+        return PLACEHOLDER.sub(lambda m: f"<{m[1]}>", template)
+
     for english, french in FRENCH.items():
-        values = {name: f"<{name}>" for name, _ in PLACEHOLDER.findall(english)}
-        filled = french.format(**values) if values else french
-        assert in_english(filled) == (english.format(**values) if values else english), english
+        assert in_english(filled(french)) == filled(english), english
 
 
 def test_helpers_speak_the_notebook_folder_s_language(tmp_path, monkeypatch, capsys):
