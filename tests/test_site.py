@@ -2,16 +2,19 @@
 from loopback by http.server, and read by headless Chromium (Debian's chromium package) driven by Playwright's
 Python API, the way a learner reads it.
 
-Every request a page makes to another host is aborted and reported: the site must work offline, from its own
-files (links to other sites are fine, they are not followed). Every page loads with no console error and no page
-error, has its lesson's title, its launch buttons and the previous · contents · next links of the notebooks; the
-sidebar lists the lessons in order; a crawl from the landing page finds no broken link, fragment or image; search
-finds a lesson; the chart, the chat box's still, the collapsed solutions and the copy buttons are there. A
-screenshot of lesson 01 goes to build/screenshots/. Without Chromium the browser tests skip locally and fail
-under CI=true.
+The site has two editions, English at the root (index.html, notebooks/NN-slug.html) and French under fr/; every
+page test runs on the pages of both. Every request a page makes to another host is aborted and reported: the site
+must work offline, from its own files (links to other sites are fine, they are not followed). Every page loads
+with no console error and no page error, has its lesson's title in its edition's language, its launch buttons
+(Binder opens the edition's notebook) and a language switch that leads to the same page in the other language;
+the previous · contents · next · twin links of the notebooks lead where they say; the sidebar lists the edition's
+lessons in order; a crawl from the landing page reaches every page of both editions and finds no broken link,
+fragment or image; each edition's search finds a lesson; the chart, the chat box's still, the collapsed solutions
+and the copy buttons are there, in the edition's words. Screenshots of lesson 01 in both languages go to
+build/screenshots/. Without Chromium the browser tests skip locally and fail under CI=true.
 
-A few fast tests (no browser) check scripts/build_site.py itself: where it points links, and that a link Sphinx
-cannot resolve fails the build.
+A few fast tests (no browser) check scripts/build_site.py itself: where it points links, within an edition and
+across the two, and that a link Sphinx cannot resolve fails the build.
 """
 
 import functools
@@ -31,12 +34,76 @@ import pytest
 from browser import CHROMIUM_FLAGS, chromium, need
 
 ROOT = Path(__file__).resolve().parent.parent
-SCREENSHOT = ROOT / "build" / "screenshots" / "site-01-single-call.png"  # build/ is git-ignored
+SCREENSHOTS = ROOT / "build" / "screenshots"  # build/ is git-ignored
 REPO = "https://github.com/example/tutorial"
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 WAIT = 60_000  # ms: a hang guard for every browser step, never a timing check
-LESSONS = navigation.lessons(ROOT)
-PAGES = {f"notebooks/{lesson.path.stem}.html": lesson for lesson in LESSONS}
+ENGLISH, FRENCH = navigation.ENGLISH, navigation.FRENCH
+EDITIONS = navigation.EDITIONS
+LESSONS = {edition.language: navigation.lessons(ROOT, edition) for edition in EDITIONS}
+# What the site itself says, in each edition's language (scripts/build_site.py, Sphinx's French translation).
+WORDS = {
+    "en": {
+        "show": "Show the solution",
+        "hide": "Hide the solution",
+        "still": "chat box",  # in the still image's alt text
+        "note": "needs a running kernel",
+        "searched": "Search finished",
+        "search": ("streaming", "03 · Streaming"),
+    },
+    "fr": {
+        "show": "Voir la solution",
+        "hide": "Masquer la solution",
+        "still": "boîte de discussion",
+        "note": "a besoin d'un noyau en marche",
+        "searched": "Recherche terminée",
+        "search": ("diffusion", "03 · La diffusion en continu"),
+    },
+}
+
+
+def prefix(edition: navigation.Edition) -> str:
+    """Where the edition's pages are in the site: English at the root, French under fr/."""
+    return "" if edition is ENGLISH else f"{edition.language}/"
+
+
+def other(edition: navigation.Edition) -> navigation.Edition:
+    return FRENCH if edition is ENGLISH else ENGLISH
+
+
+def lesson_path(edition: navigation.Edition, lesson: navigation.Lesson) -> str:
+    return f"{prefix(edition)}notebooks/{lesson.path.stem}.html"
+
+
+# Every page of the site, by its path in the site: its edition, and its lesson (None for the landing page).
+PAGES = {}
+for _edition in EDITIONS:
+    PAGES[f"{prefix(_edition)}index.html"] = (_edition, None)
+    PAGES.update({lesson_path(_edition, lesson): (_edition, lesson) for lesson in LESSONS[_edition.language]})
+
+
+def label(path: str) -> str:
+    """The title a page of the site shows: its README's for a landing page, the lesson's label otherwise."""
+    edition, lesson = PAGES[path]
+    if lesson is None:
+        readme = (ROOT / edition.readme).read_text(encoding="utf-8")
+        return readme.partition("\n")[0].removeprefix("# ").strip()
+    return lesson.label
+
+
+def shown(text: str | None) -> str | None:
+    """Text of a page as the notebooks write it: Sphinx's smart quotes print the apostrophe of "d'accès" as ’ in
+    titles and links (not in the sidebar, whose entries it takes as they are)."""
+    return None if text is None else text.strip().replace("\u2019", "'")
+
+
+def twin(path: str) -> str:
+    """The same page in the other edition."""
+    edition, _ = PAGES[path]
+    found = f"fr/{path}" if edition is ENGLISH else path.removeprefix("fr/")
+    assert found in PAGES and PAGES[found][0] is other(edition), f"{path} has no twin"
+    return found
+
 
 # The page's title: its first h1 without the "#" of the heading's permalink.
 TITLE = """() => {
@@ -140,7 +207,7 @@ class Tab:
         return urlsplit(self.page.url).path.lstrip("/")
 
     def title(self) -> str | None:
-        return self.page.evaluate(TITLE)
+        return shown(self.page.evaluate(TITLE))
 
     def check(self) -> None:
         assert not self.problems, "\n".join(self.problems)
@@ -155,59 +222,78 @@ def tab(browser, site):
         opened.context.close()
 
 
-def label(path: str) -> str:
-    """The title a page of the site shows: the README's for the landing page, the lesson's label otherwise."""
-    if path == "index.html":
-        return (ROOT / "README.md").read_text(encoding="utf-8").partition("\n")[0].removeprefix("# ").strip()
-    return PAGES[path].label
-
-
 @pytest.mark.timeout(300)  # a hang guard, as are all of them below
-@pytest.mark.parametrize("path", ["index.html", *PAGES])
+@pytest.mark.parametrize("path", PAGES)
 def test_a_page_loads_offline_without_errors_with_its_title_and_launch_buttons(tab, path):
+    edition, lesson = PAGES[path]
     tab.open(path)
     tab.page.wait_for_load_state("networkidle")  # late requests (fonts, scripts) are seen too
     assert tab.title() == label(path)
-    notebook = f"notebooks/{PAGES[path].path.name}" if path in PAGES else f"notebooks/{LESSONS[0].path.name}"
+    assert tab.page.locator("html").get_attribute("lang") == edition.language
+    notebook = (lesson or LESSONS[edition.language][0]).path.relative_to(ROOT).as_posix()
     bar = tab.page.locator(".launch-bar")
     assert bar.count() == 1
     assert bar.is_visible()
-    hrefs = [link.get_attribute("href") for link in bar.locator("a").all()]
-    assert len(hrefs) == 3, hrefs
+    buttons = bar.locator("a.launch-button")
+    texts = [text.strip() for text in buttons.all_inner_texts()]
+    assert texts == [edition.launch[kind][0] for kind in navigation.LAUNCH_KINDS], texts
+    hrefs = [link.get_attribute("href") for link in buttons.all()]
     codespaces, ollama, binder = hrefs
     assert codespaces.startswith("https://codespaces.new/")
     assert "devcontainer_path" not in codespaces
     assert ollama.startswith("https://codespaces.new/")
     assert "devcontainer_path=.devcontainer%2Flocal-phi3%2Fdevcontainer.json" in ollama
     assert binder.startswith("https://mybinder.org/v2/gh/")
-    assert binder.endswith(f"urlpath=lab/tree/{notebook}")
+    assert binder.endswith(f"urlpath=lab/tree/{notebook}"), binder
     tab.check()
 
 
 @pytest.mark.timeout(300)
-@pytest.mark.parametrize("index", range(len(LESSONS)), ids=[lesson.path.stem for lesson in LESSONS])
-def test_previous_contents_and_next_lead_to_the_neighbouring_pages(tab, index):
-    lesson = LESSONS[index]
-    here = f"notebooks/{lesson.path.stem}.html"
+@pytest.mark.parametrize("path", PAGES)
+def test_the_language_switch_leads_to_the_same_page_in_the_other_language(tab, path):
+    edition, _ = PAGES[path]
+    tab.open(path)
+    switch = tab.page.locator(".launch-bar a.language-switch")
+    assert switch.count() == 1, f"{path}: {switch.count()} language switches"
+    assert switch.is_visible()
+    assert switch.get_attribute("hreflang") == other(edition).language
+    assert switch.inner_text().strip() == other(edition).name
+    with tab.page.expect_navigation():
+        switch.click()
+    assert tab.path() == twin(path), f"the switch on {path} leads to {tab.page.url}"
+    assert tab.title() == label(twin(path))
+    tab.check()
+
+
+NAVIGATED = [(edition, index) for edition in EDITIONS for index in range(len(LESSONS[edition.language]))]
+
+
+@pytest.mark.timeout(300)
+@pytest.mark.parametrize(
+    ("edition", "index"),
+    NAVIGATED,
+    ids=[f"{edition.language}-{LESSONS[edition.language][index].path.stem}" for edition, index in NAVIGATED],
+)
+def test_previous_contents_next_and_twin_lead_to_the_neighbouring_pages(tab, edition, index):
+    lessons = LESSONS[edition.language]
+    here = lesson_path(edition, lessons[index])
     expected = []  # (text, page it leads to, fragment)
     if index:
-        expected.append(
-            (f"← {LESSONS[index - 1].label}", f"notebooks/{LESSONS[index - 1].path.stem}.html", "")
-        )
-    expected.append(("Contents", "index.html", "lessons"))
-    if index + 1 < len(LESSONS):
-        expected.append(
-            (f"{LESSONS[index + 1].label} →", f"notebooks/{LESSONS[index + 1].path.stem}.html", "")
-        )
+        expected.append((f"← {lessons[index - 1].label}", lesson_path(edition, lessons[index - 1]), ""))
+    expected.append((edition.contents, f"{prefix(edition)}index.html", edition.anchor))
+    if index + 1 < len(lessons):
+        expected.append((f"{lessons[index + 1].label} →", lesson_path(edition, lessons[index + 1]), ""))
+    expected.append((other(edition).name, twin(here), ""))
 
     tab.open(here)
     # The top navigation is the article's first paragraph; the notebook's bottom navigation says the same.
-    rows = tab.page.locator("article p").filter(has=tab.page.get_by_role("link", name="Contents", exact=True))
+    contents = tab.page.get_by_role("link", name=edition.contents, exact=True)
+    rows = tab.page.locator("article p").filter(has=contents)
     assert rows.count() == 2, f"{here}: {rows.count()} navigation rows"
     assert rows.first.evaluate("row => row === row.closest('article').querySelector('p')"), "not at the top"
     links = []
     for row in rows.all():
-        found = [(a.inner_text().strip(), a.evaluate("a => a.href")) for a in row.locator("a").all()]
+        found = [(shown(a.inner_text()), a.evaluate("a => a.href")) for a in row.locator("a").all()]
         assert [text for text, _ in found] == [text for text, _, _ in expected], found
         links.append(found)
     assert links[0] == links[1]
@@ -219,33 +305,41 @@ def test_previous_contents_and_next_lead_to_the_neighbouring_pages(tab, index):
         assert tab.title() == label(page), f"{text!r} on {here}"
         if fragment:
             assert tab.page.locator(f"#{fragment}").count() == 1, f"no #{fragment} on {page}"
+    # the twin is the same lesson in the other language
+    assert label(twin(here)).split(" · ")[0] == lessons[index].number
     tab.check()
 
 
 @pytest.mark.timeout(300)
-def test_the_sidebar_lists_every_lesson_in_order_and_each_entry_opens_it(tab):
-    labels = [lesson.label for lesson in LESSONS]
+@pytest.mark.parametrize("edition", EDITIONS, ids=lambda edition: edition.language)
+def test_the_sidebar_lists_every_lesson_in_order_and_each_entry_opens_it(tab, edition):
+    labels = [lesson.label for lesson in LESSONS[edition.language]]
     sidebar = tab.page.locator("nav.bd-links")
-    for path in ["index.html", *PAGES]:
+    caption = tab.page.locator(".bd-links p.caption")
+    index = f"{prefix(edition)}index.html"
+    for path in [path for path, (found, _) in PAGES.items() if found is edition]:
         tab.open(path)
         assert sidebar.is_visible(), path
-        assert [text.strip() for text in sidebar.locator("a").all_inner_texts()] == labels, path
-        if path != "index.html":  # the current page's entry is marked as such
+        assert [shown(text) for text in sidebar.locator("a").all_inner_texts()] == labels, path
+        assert caption.inner_text().strip() == edition.contents, path
+        if path != index:  # the current page's entry is marked as such
             current = sidebar.locator("li.current > a")
-            assert current.inner_text().strip() == label(path)
+            assert shown(current.inner_text()) == label(path)
 
-    tab.open("index.html")
+    tab.open(index)
     entries = [a.evaluate("a => a.href") for a in sidebar.locator("a").all()]
-    for text, href in zip(labels, entries, strict=True):
+    for text, href, lesson in zip(labels, entries, LESSONS[edition.language], strict=True):
         tab.open(href)
+        assert tab.path() == lesson_path(edition, lesson), f"sidebar entry {text!r} leads to {href}"
         assert tab.title() == text, f"sidebar entry {text!r} leads to {href}"
     tab.check()
 
 
 @pytest.mark.timeout(300)
 def test_a_crawl_from_the_landing_page_finds_no_broken_link_fragment_or_image(tab, site):
-    """Every page reachable by links from index.html: each link on the site answers 200, each fragment names an
-    element of its page, each image loads. All failures are reported together."""
+    """Every page reachable by links from index.html, which are the pages of both editions (the language switch
+    leads from one to the other) and Sphinx's search and index pages: each link on the site answers 200, each
+    fragment names an element of its page, each image loads. All failures are reported together."""
     request = tab.context.request
     failures = []
     statuses = {}  # URL without fragment: HTTP status
@@ -282,24 +376,33 @@ def test_a_crawl_from_the_landing_page_finds_no_broken_link_fragment_or_image(ta
         f"crawled {len(targets)} pages, {len(statuses)} link targets, {len(fragments)} links with a fragment"
     )
     crawled = {urlsplit(url).path.lstrip("/") for url in targets}
-    assert {"index.html", *PAGES} <= crawled, f"not reached: {sorted({'index.html', *PAGES} - crawled)}"
+    sphinx = {f"{prefix(edition)}{name}" for edition in EDITIONS for name in ("search.html", "genindex.html")}
+    pages = crawled - sphinx
+    assert len(PAGES) == 2 * (1 + 9)  # each edition: its landing page and nine lessons
+    assert pages == set(PAGES), (
+        f"not reached: {sorted(set(PAGES) - pages)}; not expected: {sorted(pages - set(PAGES))}"
+    )
     assert not failures, f"{len(failures)} problems in {len(targets)} pages:\n" + "\n".join(failures)
     tab.check()
 
 
 @pytest.mark.timeout(300)
-def test_search_finds_the_streaming_lesson(tab, site):
-    tab.open("search.html?q=streaming")
-    tab.page.locator("#search-results .search-summary").filter(has_text="Search finished").wait_for()
+@pytest.mark.parametrize("edition", EDITIONS, ids=lambda edition: edition.language)
+def test_search_finds_the_streaming_lesson(tab, edition):
+    words = WORDS[edition.language]
+    query, title = words["search"]
+    tab.open(f"{prefix(edition)}search.html?q={query}")
+    tab.page.locator("#search-results .search-summary").filter(has_text=words["searched"]).wait_for()
     results = tab.page.locator("#search-results ul.search li a")
-    found = {(urlsplit(a.evaluate("a => a.href")).path, a.inner_text().strip()) for a in results.all()}
-    assert ("/notebooks/03-streaming.html", "03 · Streaming") in found, found
+    found = {(urlsplit(a.evaluate("a => a.href")).path, shown(a.inner_text())) for a in results.all()}
+    assert (f"/{prefix(edition)}notebooks/03-streaming.html", title) in found, found
     tab.check()
 
 
 @pytest.mark.timeout(300)
-def test_lesson_07_shows_its_chart_as_an_image(tab):
-    tab.open("notebooks/07-compare-models.html")
+@pytest.mark.parametrize("edition", EDITIONS, ids=lambda edition: edition.language)
+def test_lesson_07_shows_its_chart_as_an_image(tab, edition):
+    tab.open(f"{prefix(edition)}notebooks/07-compare-models.html")
     chart = tab.page.locator("div.cell:not(.tag_solution) .cell_output img").first
     chart.scroll_into_view_if_needed()
     assert chart.is_visible()
@@ -309,23 +412,28 @@ def test_lesson_07_shows_its_chart_as_an_image(tab):
 
 
 @pytest.mark.timeout(300)
-def test_lesson_06_shows_the_chat_box_as_a_still_with_a_note(tab):
-    tab.open("notebooks/06-chat-widget.html")
-    still = tab.page.locator("div.cell:not(.tag_solution) .cell_output img[alt*='chat box' i]").first
+@pytest.mark.parametrize("edition", EDITIONS, ids=lambda edition: edition.language)
+def test_lesson_06_shows_the_chat_box_as_a_still_with_a_note(tab, edition):
+    words = WORDS[edition.language]
+    tab.open(f"{prefix(edition)}notebooks/06-chat-widget.html")
+    still = tab.page.locator(f"div.cell:not(.tag_solution) .cell_output img[alt*='{words['still']}' i]").first
     still.scroll_into_view_if_needed()
     assert still.is_visible()
     tab.page.wait_for_function(IMAGES_DONE, timeout=WAIT)
     assert still.evaluate(NATURAL_WIDTH) > 0
     note = still.locator("xpath=following-sibling::*[1]")
-    assert "needs a running kernel" in note.inner_text()
+    assert words["note"] in shown(note.inner_text())
     assert note.is_visible()
     tab.check()
 
 
 @pytest.mark.timeout(300)
-def test_solutions_are_collapsed_until_their_summary_is_clicked(tab):
+@pytest.mark.parametrize("edition", EDITIONS, ids=lambda edition: edition.language)
+def test_solutions_are_collapsed_until_their_summary_is_clicked(tab, edition):
+    words = WORDS[edition.language]
     seen = 0
-    for path, lesson in PAGES.items():
+    for lesson in LESSONS[edition.language]:
+        path = lesson_path(edition, lesson)
         notebook = nbformat.read(lesson.path, as_version=4)
         tagged = sum(
             "solution" in cell.metadata.get("tags", []) for cell in notebook.cells if cell.cell_type == "code"
@@ -337,23 +445,27 @@ def test_solutions_are_collapsed_until_their_summary_is_clicked(tab):
             details, code = solution.locator("details"), solution.locator(".cell_input pre")
             summary = details.locator("summary")
             assert details.get_attribute("open") is None, path
-            assert summary.inner_text().strip() == "Show the solution", path
+            assert summary.inner_text().strip() == words["show"], path
             assert not code.is_visible(), path
             summary.click()
             assert details.get_attribute("open") is not None, path
             assert code.is_visible(), path
-            assert summary.inner_text().strip() == "Hide the solution", path
+            assert summary.inner_text().strip() == words["hide"], path
         seen += tagged
     assert seen, "no lesson has a solution cell"
     tab.check()
 
 
 @pytest.mark.timeout(300)
-def test_written_solutions_are_collapsed_too(tab):
+@pytest.mark.parametrize("edition", EDITIONS, ids=lambda edition: edition.language)
+def test_written_solutions_are_collapsed_too(tab, edition):
     """A solution in a markdown cell (hidden in JupyterLab: source_hidden) is no more in view on the site than a
-    solution in a code cell: it sits in a closed <details> until the learner opens it."""
+    solution in a code cell: it sits in a closed <details> until the learner opens it, whose summary is the one
+    of the code solutions."""
+    words = WORDS[edition.language]
     shown, seen = [], 0
-    for path, lesson in PAGES.items():
+    for lesson in LESSONS[edition.language]:
+        path = lesson_path(edition, lesson)
         notebook = nbformat.read(lesson.path, as_version=4)
         written = [
             cell.source
@@ -370,75 +482,118 @@ def test_written_solutions_are_collapsed_too(tab):
             heading = tab.page.locator("article strong").filter(has_text=opening[1])
             assert heading.count() == 1, f"{path}: {opening[1]!r} is on the page {heading.count()} times"
             closed = heading.evaluate("node => { const d = node.closest('details'); return !!d && !d.open; }")
+            summary = heading.evaluate(
+                "node => node.closest('details')?.querySelector('summary .collapsed')?.textContent.trim()"
+            )
             if heading.is_visible() or not closed:
                 shown.append(f"{tab.base}{path}: {opening[1]!r} is shown, not in a closed <details>")
+            elif summary != words["show"]:
+                shown.append(f"{tab.base}{path}: {opening[1]!r} is behind {summary!r}, not {words['show']!r}")
     assert seen, "no lesson has a written solution"
     assert not shown, f"{len(shown)} of {seen} written solutions are not collapsed:\n" + "\n".join(shown)
     tab.check()
 
 
 @pytest.mark.timeout(300)
-def test_every_code_cell_of_lesson_01_has_a_copy_button_and_the_page_is_screenshot(tab):
-    lesson = PAGES["notebooks/01-single-call.html"]
+@pytest.mark.parametrize("edition", EDITIONS, ids=lambda edition: edition.language)
+def test_every_code_cell_of_lesson_01_has_a_copy_button_and_the_page_is_screenshot(tab, edition):
+    (lesson,) = [lesson for lesson in LESSONS[edition.language] if lesson.path.stem == "01-single-call"]
+    screenshot = SCREENSHOTS / f"site-{prefix(edition).replace('/', '-')}01-single-call.png"
     cells = sum(cell.cell_type == "code" for cell in nbformat.read(lesson.path, as_version=4).cells)
-    tab.open("notebooks/01-single-call.html")
+    tab.open(lesson_path(edition, lesson))
     inputs = tab.page.locator("div.cell .cell_input")
     assert inputs.count() == cells
     for number, cell in enumerate(inputs.all(), 1):
         assert cell.locator("button.copybtn").count() == 1, f"code cell {number} has no copy button"
-    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-    SCREENSHOT.unlink(missing_ok=True)
-    tab.page.screenshot(path=SCREENSHOT, full_page=True)
+    screenshot.parent.mkdir(parents=True, exist_ok=True)
+    screenshot.unlink(missing_ok=True)
+    tab.page.screenshot(path=screenshot, full_page=True)
     height = tab.page.evaluate("() => document.documentElement.scrollHeight")
-    assert SCREENSHOT.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert screenshot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert height > 1000  # the whole lesson, more than one screen
-    print(f"screenshot: {SCREENSHOT}")
+    print(f"screenshot: {screenshot}")
     tab.check()
 
 
 # Fast tests of scripts/build_site.py (no browser).
 
-PAGE_SET = {f"notebooks/{lesson.path.name}" for lesson in LESSONS}
+EN_LESSON = "notebooks/01-single-call.ipynb"
+FR_LESSON = "notebooks/fr/01-single-call.ipynb"
 
 
 @pytest.mark.parametrize(
-    ("target", "here", "expected"),
+    ("target", "source", "expected"),
     [
-        ("02-multi-turn.ipynb", "notebooks", "02-multi-turn.ipynb"),  # a page: kept
-        ("02-multi-turn.ipynb#step-1", "notebooks", "02-multi-turn.ipynb#step-1"),
-        ("notebooks/01-single-call.ipynb", "", "notebooks/01-single-call.ipynb"),
-        ("#overview", "notebooks", "#overview"),  # an anchor: kept
-        ("https://example.org/x#y", "notebooks", "https://example.org/x#y"),
-        ("mailto:someone@example.org", "", "mailto:someone@example.org"),
-        ("../README.md#lessons", "notebooks", "../index.md#lessons"),  # the README is the landing page
-        ("../README.md", "notebooks", "../index.md"),
-        ("README.md#x", "", "index.md#x"),
-        ("LICENSE", "", f"{REPO}/blob/main/LICENSE"),  # not a page: the repository's file
-        ("../helpers/chat.py", "notebooks", f"{REPO}/blob/main/helpers/chat.py"),
-        ("../helpers/chat.py#L10", "notebooks", f"{REPO}/blob/main/helpers/chat.py#L10"),
-        ("99-missing.ipynb", "notebooks", f"{REPO}/blob/main/notebooks/99-missing.ipynb"),
+        ("02-multi-turn.ipynb", EN_LESSON, "02-multi-turn.ipynb"),  # a page of the same edition: kept
+        ("02-multi-turn.ipynb#step-1", EN_LESSON, "02-multi-turn.ipynb#step-1"),
+        ("notebooks/01-single-call.ipynb", "README.md", "notebooks/01-single-call.ipynb"),
+        ("#overview", EN_LESSON, "#overview"),  # an anchor: kept
+        ("https://example.org/x#y", EN_LESSON, "https://example.org/x#y"),
+        ("mailto:someone@example.org", "README.md", "mailto:someone@example.org"),
+        ("../README.md#lessons", EN_LESSON, "../index.md#lessons"),  # the README is the landing page
+        ("../README.md", EN_LESSON, "../index.md"),
+        ("README.md#x", "README.md", "index.md#x"),
+        ("LICENSE", "README.md", f"{REPO}/blob/main/LICENSE"),  # not a page: the repository's file
+        ("../helpers/chat.py", EN_LESSON, f"{REPO}/blob/main/helpers/chat.py"),
+        ("../helpers/chat.py#L10", EN_LESSON, f"{REPO}/blob/main/helpers/chat.py#L10"),
+        ("99-missing.ipynb", EN_LESSON, f"{REPO}/blob/main/notebooks/99-missing.ipynb"),
+        # a page of the other edition: its address in the site
+        ("fr/01-single-call.ipynb", EN_LESSON, "../fr/notebooks/01-single-call.html"),
+        ("README.fr.md", "README.md", "fr/index.html"),
+        ("README.fr.md#sommaire", "README.md", "fr/index.html#sommaire"),
+        ("../01-single-call.ipynb", FR_LESSON, "../../notebooks/01-single-call.html"),
+        ("../../README.md#live-or-offline", FR_LESSON, "../../index.html#live-or-offline"),
+        ("README.md", "README.fr.md", "../index.html"),
+        # the French edition's own pages: staged files, as in English
+        ("../../README.fr.md#sommaire", FR_LESSON, "../index.md#sommaire"),
+        ("02-multi-turn.ipynb", FR_LESSON, "02-multi-turn.ipynb"),
+        ("notebooks/fr/01-single-call.ipynb", "README.fr.md", "notebooks/01-single-call.ipynb"),
+        ("#sommaire", FR_LESSON, "#sommaire"),
+        # from the French edition, a file that is not a page: the repository's
+        ("../../helpers/chat.py", FR_LESSON, f"{REPO}/blob/main/helpers/chat.py"),
+        ("LICENSE", "README.fr.md", f"{REPO}/blob/main/LICENSE"),
+        ("99-manquant.ipynb", FR_LESSON, f"{REPO}/blob/main/notebooks/fr/99-manquant.ipynb"),
     ],
 )
-def test_page_link_keeps_pages_and_anchors_and_points_other_files_at_the_repository(target, here, expected):
-    assert build_site.page_link(target, here, PAGE_SET, REPO) == expected
+def test_page_link_keeps_pages_and_anchors_and_points_other_files_at_the_repository(target, source, expected):
+    assert build_site.page_link(target, source, build_site.site_pages(), REPO) == expected
 
 
 def test_with_links_rewrites_every_markdown_link():
-    text = "See [the license](../LICENSE), [lesson 02](02-multi-turn.ipynb) and [contents](../README.md#lessons)."
-    assert build_site.with_links(text, "notebooks", PAGE_SET, REPO) == (
-        f"See [the license]({REPO}/blob/main/LICENSE), [lesson 02](02-multi-turn.ipynb) and "
-        "[contents](../index.md#lessons)."
+    pages = build_site.site_pages()
+    text = (
+        "See [the license](../LICENSE), [lesson 02](02-multi-turn.ipynb), [contents](../README.md#lessons) · "
+        "[Français](fr/01-single-call.ipynb)."
+    )
+    assert build_site.with_links(text, EN_LESSON, pages, REPO) == (
+        f"See [the license]({REPO}/blob/main/LICENSE), [lesson 02](02-multi-turn.ipynb), "
+        '[contents](../index.md#lessons) · <a href="../fr/notebooks/01-single-call.html">Français</a>.'
+    )
+
+
+def test_with_links_writes_the_french_editions_links_to_english_pages_in_html():
+    pages = build_site.site_pages()
+    text = (
+        "[Sommaire](../../README.fr.md#sommaire) · [English](../01-single-call.ipynb) · "
+        "[le mode](../../README.md#live-or-offline) · [le code](../../helpers/chat.py)"
+    )
+    assert build_site.with_links(text, FR_LESSON, pages, REPO) == (
+        '[Sommaire](../index.md#sommaire) · <a href="../../notebooks/01-single-call.html">English</a> · '
+        '<a href="../../index.html#live-or-offline">le mode</a> · '
+        f"[le code]({REPO}/blob/main/helpers/chat.py)"
     )
 
 
 @pytest.fixture
 def small_project(tmp_path, monkeypatch):
-    """A copy of the project with the README and two lessons, which build_site reads in place of ROOT."""
+    """A copy of the project with both READMEs and two lessons in both languages, which build_site reads in
+    place of ROOT."""
     project = tmp_path / "project"
-    (project / "notebooks").mkdir(parents=True)
-    shutil.copy(ROOT / "README.md", project / "README.md")
-    for lesson in LESSONS[:2]:
-        shutil.copy(lesson.path, project / "notebooks" / lesson.path.name)
+    for edition in EDITIONS:
+        (project / edition.folder).mkdir(parents=True, exist_ok=True)
+        shutil.copy(ROOT / edition.readme, project / edition.readme)
+        for lesson in LESSONS[edition.language][:2]:
+            shutil.copy(lesson.path, project / edition.folder / lesson.path.name)
     monkeypatch.setattr(build_site, "ROOT", project)
     return project
 
@@ -450,18 +605,26 @@ def plant(lesson: Path, text: str) -> None:
 
 
 @pytest.mark.timeout(300)
-def test_a_link_sphinx_cannot_resolve_fails_the_build(small_project, tmp_path, capfd):
+@pytest.mark.parametrize("edition", EDITIONS, ids=lambda edition: edition.language)
+def test_a_link_sphinx_cannot_resolve_fails_the_build(small_project, tmp_path, capfd, edition):
+    """A broken link in either edition fails the build, and the site built before stays as it was (the French
+    edition builds after the English one: an English edition that built is not published alone)."""
     out = tmp_path / "out" / "site"
-    build_site.build(out, REPO)  # the copy as it is builds
-    assert (out / "notebooks" / f"{LESSONS[1].path.stem}.html").is_file()
+    lessons = LESSONS[edition.language]
+    pages = [
+        out / "notebooks" / f"{lessons[1].path.stem}.html",
+        out / "fr" / "notebooks" / f"{lessons[1].path.stem}.html",
+    ]
+    build_site.build(out, REPO)  # the copy as it is builds, both editions
+    assert all(page.is_file() for page in pages)
     capfd.readouterr()
 
-    lesson = small_project / "notebooks" / LESSONS[1].path.name
-    plant(lesson, f"See [the first step]({LESSONS[0].path.name}#no-such-section) and [here](#nor-this-one).")
-    built = (out / "notebooks" / f"{LESSONS[1].path.stem}.html").read_text()
+    lesson = small_project / edition.folder / lessons[1].path.name
+    plant(lesson, f"See [the first step]({lessons[0].path.name}#no-such-section) and [here](#nor-this-one).")
+    built = [page.read_text() for page in pages]
     with pytest.raises(SystemExit, match="the site did not build"):
         build_site.build(out, REPO)
     warnings = capfd.readouterr().err
     assert "no-such-section" in warnings and "nor-this-one" in warnings, warnings
     # the site built before is still there, as it was: a failed build publishes nothing, not half a site
-    assert (out / "notebooks" / f"{LESSONS[1].path.stem}.html").read_text() == built
+    assert [page.read_text() for page in pages] == built
