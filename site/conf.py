@@ -47,3 +47,5 @@ linkcheck_ignore = [
 # Lesson 04's %%bash cells are highlighted with the notebook's lexer (Python), which gives up at a shell's $JS and
 # falls back to plain, relaxed highlighting: harmless, so not a warning that fails the build.
 suppress_warnings = ["misc.highlighting_failure"]
+# Apostrophes as written, everywhere: Sphinx would curl them in the text but not in the sidebar's lesson titles.
+smartquotes = False

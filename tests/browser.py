@@ -5,6 +5,7 @@ laptop and fails under CI=true."""
 import os
 import shutil
 import socket
+from contextlib import contextmanager
 
 import pytest
 
@@ -40,3 +41,19 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+@contextmanager
+def launched_chromium():
+    """Debian's chromium driven by Playwright, closed afterwards; without either, skipped (failed under CI)."""
+    executable = chromium()
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:  # only the dev extra installs it
+        need("Playwright (pip install -e '.[dev]')")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        try:
+            yield browser
+        finally:
+            browser.close()

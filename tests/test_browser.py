@@ -17,7 +17,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from browser import CHROMIUM_FLAGS, chromium, free_port, need
+from browser import free_port, launched_chromium, need
 
 from helpers.chat import DEMO_QUESTIONS
 from helpers.replay import DEFAULT_CASSETTES
@@ -101,17 +101,8 @@ def lab(tmp_path):
 
 @pytest.fixture
 def page():
-    executable = chromium()
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:  # only the dev extra installs it
-        need("Playwright (pip install -e '.[dev]')")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
-        try:
-            yield browser.new_page(viewport={"width": 1280, "height": 1000})
-        finally:
-            browser.close()
+    with launched_chromium() as browser:
+        yield browser.new_page(viewport={"width": 1280, "height": 1000})
 
 
 def recorded_answer(name: str) -> tuple[str, dict]:

@@ -31,7 +31,7 @@ import build_site  # scripts/ is on the path (the root conftest.py)
 import navigation
 import nbformat
 import pytest
-from browser import CHROMIUM_FLAGS, chromium, need
+from browser import launched_chromium
 
 ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOTS = ROOT / "build" / "screenshots"  # build/ is git-ignored
@@ -152,17 +152,8 @@ def site(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser():
-    executable = chromium()
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:  # only the dev extra installs it
-        need("Playwright (pip install -e '.[dev]')")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
+    with launched_chromium() as launched:
+        yield launched
 
 
 class Tab:
