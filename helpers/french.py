@@ -1,7 +1,7 @@
 """What helpers say, in French: each English sentence of the code (the key) and its French (the value), with the
-same {placeholders}. helpers.language uses it in the French edition; tests/test_french.py checks that every
-sentence has its French and that the two editions' outputs say the same thing. Terms follow README.fr.md's
-glossary."""
+same {placeholders}. helpers.language uses it in the French edition; tests/test_french_edition.py checks that
+every sentence has its French and that the two editions' outputs say the same thing. Terms follow the glossary
+in README.fr.md."""
 
 FRENCH = {
     # the setup line
