@@ -8,7 +8,7 @@ from azure.core.exceptions import HttpResponseError
 from azure.core.pipeline.policies import RetryPolicy
 
 from helpers.config import Settings, settings
-from helpers.language import _
+from helpers.language import _, quantity
 
 MAX_WAIT_SECONDS = 10.0
 
@@ -19,7 +19,7 @@ class RetryAfterTooLong(HttpResponseError):
     def __init__(self, wait: float, response) -> None:
         super().__init__(response=response)
         self.wait = wait
-        hours = _(" (about {hours:.1f} hours)", hours=wait / 3600) if wait >= 3600 else ""
+        hours = _(" (about {hours} hours)", hours=quantity(f"{wait / 3600:.1f}")) if wait >= 3600 else ""
         self.message = _(
             "HTTP {status}: the service asks to wait {wait:.0f} s{hours} before retrying, longer than "
             "helpers.client() waits ({most:.0f} s in total), so it stopped instead of hanging. Wait that long and "

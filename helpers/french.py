@@ -220,7 +220,7 @@ FRENCH = {
         "local-model (phi3:mini, environ 2,2 Go), puis réexécutez cette cellule."
     ),
     # helpers.client()'s bounded retries
-    " (about {hours:.1f} hours)": " (environ {hours:.1f} heures)",
+    " (about {hours} hours)": " (environ {hours} heures)",
     "HTTP {status}: the service asks to wait {wait:.0f} s{hours} before retrying, longer than helpers.client() "
     "waits ({most:.0f} s in total), so it stopped instead of hanging. Wait that long and run the cell again. The "
     "service said: {said}": (

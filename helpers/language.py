@@ -14,6 +14,7 @@ from pathlib import Path
 from helpers.french import FRENCH
 
 LANGUAGES = ("en", "fr")
+FRENCH_UNITS = {"GB": "Go", "MB": "Mo"}
 
 
 def chosen_language() -> str:
@@ -34,6 +35,14 @@ def _(english: str, **values) -> str:
     """`english` in the learner's language, with its {placeholders} filled in from `values`."""
     template = FRENCH.get(english, english) if language() == "fr" else english
     return template.format(**values)
+
+
+def quantity(english: str) -> str:
+    """A number or a size written in English ("11.5", "2.2 GB") as the learner's language writes it ("2,2 Go")."""
+    if language() != "fr":
+        return english
+    number, _space, unit = english.partition(" ")
+    return " ".join(part for part in (number.replace(".", ","), FRENCH_UNITS.get(unit, unit)) if part)
 
 
 def in_every_language(english: str) -> set[str]:

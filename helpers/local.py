@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from helpers.cassette import Library
 from helpers.errors import SettingsError
 from helpers.explain import OFFLINE
-from helpers.language import _
+from helpers.language import _, quantity
 from helpers.models import (
     DOWNLOAD_SIZES,
     MODELS,
@@ -109,7 +109,7 @@ def too_long(body: dict, tag: str) -> str:
 
 def download_size(tag: str) -> str:
     """ " (about 2.2 GB)" for a tag whose size we know, else ""."""
-    return _(" (about {size})", size=DOWNLOAD_SIZES[tag]) if tag in DOWNLOAD_SIZES else ""
+    return _(" (about {size})", size=quantity(DOWNLOAD_SIZES[tag])) if tag in DOWNLOAD_SIZES else ""
 
 
 def pull_advice(tag: str) -> str:
@@ -273,7 +273,7 @@ def runnable(models, cfg) -> tuple[list[str], dict[str, str]]:
         if model in NO_LOCAL_BUILD:
             skipped[model] = _("no local build")
         elif tag not in pulled:
-            size = _(", about {size}", size=DOWNLOAD_SIZES[tag]) if tag in DOWNLOAD_SIZES else ""
+            size = _(", about {size}", size=quantity(DOWNLOAD_SIZES[tag])) if tag in DOWNLOAD_SIZES else ""
             skipped[model] = _("not pulled (ollama pull {tag}{size})", tag=tag, size=size)
         else:
             usable.append(model)

@@ -60,6 +60,12 @@ CATALOG = sorted(
 )
 
 
+def english_quantity(value: str) -> str:
+    """A value helpers.language.quantity wrote in French ("11,5", "2,2 Go") as English writes it."""
+    value = re.sub(r"(?<=\d),(?=\d)", ".", value)
+    return re.sub(r"(?<=\d) (Go|Mo)\b", lambda m: {"Go": " GB", "Mo": " MB"}[m[1]], value)
+
+
 def in_english(text: str) -> str:
     """`text` with every sentence of the catalog it holds put back into English, placeholders included. A
     sentence may sit between a prefix ("✗ ", "SettingsError: ") and a full stop, or in a JSON string; the
@@ -73,7 +79,9 @@ def in_english(text: str) -> str:
             for end in ends:
                 found = regex.fullmatch(text, start, end) if start <= end else None
                 if found:
-                    values = {name: in_english(value) for name, value in found.groupdict().items()}
+                    values = {
+                        name: english_quantity(in_english(value)) for name, value in found.groupdict().items()
+                    }
                     english = PLACEHOLDER.sub(lambda m, values=values: values[m[1]], english)
                     return in_english(text[:start] + english + text[end:])
     return text
@@ -266,3 +274,14 @@ def test_a_language_helpers_do_not_speak_is_a_clear_error(monkeypatch):
     monkeypatch.setenv("GITHUB_MODELS_LANG", "de")
     with pytest.raises(SettingsError, match="GITHUB_MODELS_LANG='de' is not a language of these lessons"):
         settings()
+
+
+def test_numbers_and_sizes_are_written_the_french_way_in_french(monkeypatch):
+    from helpers.local import pull_advice
+
+    monkeypatch.setenv("GITHUB_MODELS_LANG", "fr")
+    assert language.quantity("2.2 GB") == "2,2 Go" and language.quantity("11.5") == "11,5"
+    assert "`ollama pull phi3:mini` (environ 2,2 Go)" in pull_advice("phi3:mini")
+    monkeypatch.setenv("GITHUB_MODELS_LANG", "en")
+    assert language.quantity("2.2 GB") == "2.2 GB"
+    assert "`ollama pull phi3:mini` (about 2.2 GB)" in pull_advice("phi3:mini")
