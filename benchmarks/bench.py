@@ -3,13 +3,14 @@
 - Round trip: the same http.client loop (one kept-alive connection) posts the lesson's single call to
   ``python -m helpers.replay --speed 0`` and to a bare loopback http.server (benchmarks/floor_server.py).
 - Time to first chunk: the same for the streamed lesson call, until the first SSE bytes arrive.
-- nbval: every lesson notebook, beside as many one-cell notebooks that only import the SDK.
+- nbval: every lesson notebook, beside as many one-cell notebooks that only import the SDK, and the French
+  edition's lessons.
 - Local mode's forwarding: lesson 01's single call (and lesson 03's stream, to its first chunk) through the
   kernel's server in local mode to a loopback fake of Ollama (tests/fake_ollama.py) in a process of its own,
   beside the same request sent straight to the fake, and through the least a Python proxy can do
   (benchmarks/floor_proxy.py).
-- The site (``make site``): scripts/build_site.py over the README and every lesson, beside a floor: Sphinx with
-  the site's own configuration building one empty page (its start-up, theme and extensions).
+- The site (``make site``): scripts/build_site.py over both editions (two Sphinx builds), beside a floor: Sphinx
+  with the site's own configuration building one empty page (its start-up, theme and extensions).
 - Concurrency: lesson 08's eight questions at recorded pacing (speed 1), one after another, then with
   azure.ai.inference.aio and asyncio.gather, at most five at a time.
 - Cold installs (about three minutes; ``--no-installs`` skips them, ``--installs-only`` runs only them): the
@@ -199,7 +200,13 @@ def nbval_figures() -> dict:
             floors.append(Path(folder) / f"floor-{index}.ipynb")
             nbformat.write(notebook, floors[-1])
         floor = nbval_seconds(floors)
-    return {"notebooks": len(lessons), "nbval_s": nbval_seconds(lessons), "nbval_floor_s": floor}
+    french = sorted((ROOT / "notebooks" / "fr").glob("[0-9][0-9]-*.ipynb"))
+    return {
+        "notebooks": len(lessons),
+        "nbval_s": nbval_seconds(lessons),
+        "nbval_fr_s": nbval_seconds(french),
+        "nbval_floor_s": floor,
+    }
 
 
 def concurrency_figures() -> dict:
@@ -377,6 +384,7 @@ def timing_figures() -> dict:
     print(
         f"nbval        {figures['notebooks']} notebooks {figures['nbval_s']:.1f} s"
         f" | floor {figures['nbval_floor_s']:.1f} s | ratio {nbval:.2f}x"
+        f" | the French edition {figures['nbval_fr_s']:.1f} s"
     )
     print(
         f"site         make site {figures['site_s']:.1f} s | floor (Sphinx, one empty page) "
