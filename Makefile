@@ -17,6 +17,7 @@ INSTALLER_SETUP := $(BIN)/python -m uv --version >/dev/null 2>&1 || $(BIN)/pytho
 INSTALL := $(BIN)/python -m uv pip install --quiet --python $(BIN)/python --compile-bytecode
 endif
 LAB_ARGS ?= $(if $(filter 0,$(shell id -u)),--allow-root)  # Jupyter refuses root (containers) without it
+LESSON ?= notebooks/00-setup.ipynb  # the lesson make lab opens; the French edition's: notebooks/fr/00-setup.ipynb
 
 RECORD_INTO ?= recordings
 # make site SITE_ARGS="--repository URL": the launch buttons open URL (the Pages workflow passes its own).
@@ -25,7 +26,7 @@ LINKS_ARGS ?=
 .PHONY: lab test lint bench notebooks site links record record-local local-model cassettes clean
 
 lab: $(INSTALLED)  ## JupyterLab on the first lesson, offline (replay) unless GITHUB_MODELS_MODE says otherwise
-	GITHUB_MODELS_MODE=$${GITHUB_MODELS_MODE:-replay} $(BIN)/jupyter lab --ServerApp.root_dir=. $(LAB_ARGS) notebooks/00-setup.ipynb
+	GITHUB_MODELS_MODE=$${GITHUB_MODELS_MODE:-replay} $(BIN)/jupyter lab --ServerApp.root_dir=. $(LAB_ARGS) $(LESSON)
 
 test: lint  ## everything CI runs: lint, unit tests, nbval on every notebook, static checks
 	$(BIN)/python -m pytest

@@ -201,6 +201,13 @@ def test_make_lab_on_a_fresh_clone_installs_the_runtime_only(copy, installer):
     assert "jupyter lab" in steps[-1]
 
 
+@pytest.mark.parametrize("lesson", [None, "notebooks/fr/00-setup.ipynb"])
+def test_make_lab_opens_the_first_lesson_of_either_edition(copy, lesson):
+    steps = dry_run(copy, "lab", *([f"LESSON={lesson}"] if lesson else []))
+    opened = steps[-1].split()[-1]
+    assert opened == (lesson or "notebooks/00-setup.ipynb") and (ROOT / opened).is_file()
+
+
 def test_make_test_on_a_fresh_clone_installs_the_runtime_then_the_dev_extra(copy):
     assert installs(dry_run(copy, "test")) == [".", ".[dev]"]
 
