@@ -74,6 +74,11 @@ def site_pages() -> dict[str, Page]:
     return pages
 
 
+def relative(path: str, start: str) -> str:
+    """`path` as a link written in the file `start` (both relative to the same root)."""
+    return posixpath.relpath(path, posixpath.dirname(start) or ".")
+
+
 def page_link(target: str, source: str, pages: dict[str, Page], repo: str) -> str:
     """A link of the project file `source` as its page writes it: to a page of the same edition, the staged
     file (Sphinx checks it); to the other edition's, that page's address; to any other file, the repository."""
@@ -86,8 +91,8 @@ def page_link(target: str, source: str, pages: dict[str, Page], repo: str) -> st
     if there is None:
         return f"{repo}/blob/main/{resolved}{suffix}"
     if there.edition is here.edition:
-        return posixpath.relpath(there.staged, posixpath.dirname(here.staged) or ".") + suffix
-    return posixpath.relpath(there.html, posixpath.dirname(here.html) or ".") + suffix
+        return relative(there.staged, here.staged) + suffix
+    return relative(there.html, here.html) + suffix
 
 
 def with_links(text: str, source: str, pages: dict[str, Page], repo: str) -> str:
@@ -107,10 +112,10 @@ def launch_bar(repo: str, source: str, pages: dict[str, Page]) -> str:
     """The row at the top of a page (HTML, styled by site/_static/launch.css): the launch buttons (Binder opens
     this lesson, or the first one), and the switch to the same page in the other language."""
     page = pages[source]
-    lesson = [
+    first = min(
         path for path, other in pages.items() if other.edition is page.edition and path.endswith(".ipynb")
-    ]
-    notebook = source if source.endswith(".ipynb") else min(lesson)
+    )
+    notebook = source if source.endswith(".ipynb") else first
     buttons = "".join(
         f'<a class="launch-button" href="{url}">{label}</a>'
         for label, url, _ in launch_links(repo, notebook, page.edition)
@@ -119,7 +124,7 @@ def launch_bar(repo: str, source: str, pages: dict[str, Page]) -> str:
         other for other in pages.values() if other.edition is not page.edition and other.staged == page.staged
     ]
     switch = (
-        f'<a class="language-switch" href="{posixpath.relpath(twin.html, posixpath.dirname(page.html) or ".")}" '
+        f'<a class="language-switch" href="{relative(twin.html, page.html)}" '
         f'hreflang="{twin.edition.language}">{twin.edition.name}</a>'
     )
     return (
