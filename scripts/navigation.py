@@ -156,12 +156,6 @@ def lessons(root: Path, edition: Edition = ENGLISH) -> list[Lesson]:
     return found
 
 
-def twin(lesson: Lesson, edition: Edition) -> tuple[Edition, Path]:
-    """The other edition, and the path of the lesson's twin in it."""
-    other = FRENCH if edition is ENGLISH else ENGLISH
-    return other, lesson.path.parent.joinpath(os.path.relpath(other.folder, edition.folder), lesson.path.name)
-
-
 def nav_text(
     previous: Lesson | None,
     following: Lesson | None,
@@ -173,9 +167,11 @@ def nav_text(
     links = [f"[← {previous.label}]({previous.path.name})" if previous else ""]
     links += [f"[{edition.contents}]({readme}#{edition.anchor})"]
     links += [f"[{following.label} →]({following.path.name})" if following else ""]
-    if twin_of:
-        other, path = twin(twin_of, edition)
-        links += [f"[{other.name}]({Path(os.path.relpath(path, twin_of.path.parent)).as_posix()})"]
+    if twin_of:  # the same file name in the other edition's folder
+        other = FRENCH if edition is ENGLISH else ENGLISH
+        links += [
+            f"[{other.name}]({Path(os.path.relpath(other.folder, edition.folder), twin_of.path.name).as_posix()})"
+        ]
     return " · ".join(link for link in links if link)
 
 
