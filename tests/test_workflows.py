@@ -74,12 +74,16 @@ def steps(workflow: dict, job: str) -> list[dict]:
     return workflow["jobs"][job]["steps"]
 
 
-def test_local_runs_weekly_and_by_hand_with_read_only_contents():
-    workflow = load("local.yml")
+def assert_weekly_and_by_hand(workflow: dict) -> None:
     assert set(workflow["on"]) == {"workflow_dispatch", "schedule"}
     (schedule,) = workflow["on"]["schedule"]
     minute, hour, day, month, weekday = schedule["cron"].split()
     assert (day, month) == ("*", "*") and weekday.isdigit()  # once a week
+
+
+def test_local_runs_weekly_and_by_hand_with_read_only_contents():
+    workflow = load("local.yml")
+    assert_weekly_and_by_hand(workflow)
     assert workflow["permissions"] == {"contents": "read"}  # no secret, no write, no models permission
     assert workflow["concurrency"]["group"]
     job = workflow["jobs"]["record"]
@@ -160,10 +164,7 @@ def test_make_site_and_make_links_pass_their_arguments_on():
 
 def test_links_runs_weekly_and_reports_dead_links_without_failing():
     workflow = load("links.yml")
-    assert set(workflow["on"]) == {"workflow_dispatch", "schedule"}
-    (schedule,) = workflow["on"]["schedule"]
-    minute, hour, day, month, weekday = schedule["cron"].split()
-    assert (day, month) == ("*", "*") and weekday.isdigit()  # once a week
+    assert_weekly_and_by_hand(workflow)
     assert workflow["permissions"] == {"contents": "read"}
     job = workflow["jobs"]["links"]
     # Dead links do not fail the job because check_links.py exits 0 on them (tests/test_check_links.py), not
