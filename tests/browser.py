@@ -9,6 +9,9 @@ from contextlib import contextmanager
 
 import pytest
 
+# Offline: no host but loopback resolves (an address is mapped too), so a request to another site fails in the
+# browser itself, without Playwright's request routing, which would turn the HTTP cache off.
+OFFLINE = "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1"
 CHROMIUM_FLAGS = [
     "--headless",
     "--no-sandbox",
@@ -18,6 +21,7 @@ CHROMIUM_FLAGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    OFFLINE,
 ]
 
 

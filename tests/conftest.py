@@ -11,6 +11,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -19,6 +20,7 @@ import pytest
 from azure.ai.inference import ChatCompletionsClient
 from azure.ai.inference.models import AssistantMessage, SystemMessage, UserMessage
 from azure.core.credentials import AzureKeyCredential
+from filelock import FileLock
 
 from helpers.cassette import Library
 from helpers.replay import DEFAULT_CASSETTES, start_in_thread
@@ -281,3 +283,37 @@ def run(root):
 def subprocess_env(root):
     """The environment for a subprocess of this project, with settings added."""
     return lambda **settings: environment(root, **settings)
+
+
+def shared_folder(tmp_path_factory) -> Path:
+    """The run's own temporary folder, which every pytest-xdist worker of the run shares."""
+    folder = tmp_path_factory.getbasetemp()
+    return folder.parent if os.environ.get("PYTEST_XDIST_WORKER") else folder
+
+
+def build_site_once(folder: Path, **output) -> None:
+    """scripts/build_site.py into `folder`, unless a build in this run already made it (the lock makes the other
+    workers wait for a build under way); a failed build leaves no index.html, so the next caller tries again."""
+    with FileLock(folder.with_name(folder.name + ".lock")):
+        if not (folder / "index.html").is_file():
+            command = [sys.executable, str(ROOT / "scripts/build_site.py"), "--out", str(folder)]
+            subprocess.run(command, check=True, cwd=ROOT, **output)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def site_in_the_background(request, tmp_path_factory):
+    """The site takes the longest to make: if the run has tests that need it, one process of the run (the first
+    worker, or the only one) starts building it in a background thread as the first test starts."""
+    wanted = any("built_site" in getattr(item, "fixturenames", ()) for item in request.session.items)
+    if wanted and os.environ.get("PYTEST_XDIST_WORKER", "gw0") == "gw0":
+        folder = shared_folder(tmp_path_factory) / "site"
+        quiet = dict(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # built_site shows a failure again
+        threading.Thread(target=build_site_once, args=(folder,), kwargs=quiet, daemon=True).start()
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Path:
+    """The site (make site), built once per run and shared by every worker: it waits for the background build."""
+    folder = shared_folder(tmp_path_factory) / "site"
+    build_site_once(folder)
+    return folder

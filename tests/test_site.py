@@ -3,7 +3,7 @@ from loopback by http.server, and read by headless Chromium (Debian's chromium p
 Python API, the way a learner reads it.
 
 The site has two editions, English at the root (index.html, notebooks/NN-slug.html) and French under fr/; every
-page test runs on the pages of both. Every request a page makes to another host is aborted and reported: the site
+page test runs on the pages of both. Every request a page makes to another host is refused by the browser and reported: the site
 must work offline, from its own files (links to other sites are fine, they are not followed). Every page loads
 with no console error and no page error, has its lesson's title in its edition's language, its launch buttons
 (Binder opens the edition's notebook) and a language switch that leads to the same page in the other language;
@@ -21,8 +21,6 @@ import functools
 import http.server
 import re
 import shutil
-import subprocess
-import sys
 import threading
 from pathlib import Path
 from urllib.parse import unquote, urldefrag, urlsplit
@@ -126,12 +124,9 @@ NATURAL_WIDTH = "img => img.complete ? img.naturalWidth : 0"
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    """The site, built once by scripts/build_site.py and served on loopback; yields its base URL."""
-    folder = tmp_path_factory.mktemp("site-build") / "site"
-    subprocess.run(
-        [sys.executable, str(ROOT / "scripts/build_site.py"), "--out", str(folder)], check=True, cwd=ROOT
-    )
+def site(built_site):
+    """The built site served on loopback; yields its base URL."""
+    folder = built_site
 
     class Quiet(http.server.SimpleHTTPRequestHandler):
         def log_message(self, *args):  # no line per request in the test's output
@@ -156,29 +151,37 @@ def browser():
         yield launched
 
 
-class Tab:
-    """A page of a fresh browser context that lets only loopback requests through and notes what went wrong:
-    console errors, uncaught page errors, and requests to other hosts (aborted)."""
+@pytest.fixture(scope="module")
+def context(browser, site):
+    """One browser context for the module's pages, so that its HTTP cache serves the theme's files after the first
+    page (Playwright's request routing would turn the cache off: the browser itself refuses other hosts)."""
+    opened = browser.new_context(viewport={"width": 1280, "height": 1000}, base_url=site)
+    opened.set_default_timeout(WAIT)
+    yield opened
+    opened.close()
 
-    def __init__(self, browser, base: str):
+
+class Tab:
+    """A new page that notes what went wrong: console errors, uncaught page errors, and requests to other hosts
+    (which the browser refuses: tests/browser.py's OFFLINE)."""
+
+    def __init__(self, context, base: str):
         self.base = base
         self.problems: list[str] = []
-        self.context = browser.new_context(viewport={"width": 1280, "height": 1000}, base_url=base)
-        self.context.set_default_timeout(WAIT)
-        self.context.route("**/*", self.route)
-        self.page = self.context.new_page()
+        self.context = context
+        self.page = context.new_page()
+        self.page.on("request", self.request)
         self.page.on("console", self.console)
         self.page.on(
             "pageerror", lambda error: self.problems.append(f"page error on {self.page.url}: {error}")
         )
 
-    def route(self, route):
-        request = route.request
-        if urlsplit(request.url).hostname in LOOPBACK:
-            route.continue_()
-        else:
+    def request(self, request):
+        if urlsplit(request.url).hostname not in LOOPBACK and urlsplit(request.url).scheme in (
+            "http",
+            "https",
+        ):
             self.problems.append(f"off-site request from {request.frame.url}: {request.url}")
-            route.abort()
 
     def console(self, message):
         if message.type == "error":
@@ -205,12 +208,12 @@ class Tab:
 
 
 @pytest.fixture
-def tab(browser, site):
-    opened = Tab(browser, site)
+def tab(context, site):
+    opened = Tab(context, site)
     try:
         yield opened
     finally:
-        opened.context.close()
+        opened.page.close()
 
 
 @pytest.mark.timeout(300)  # a hang guard, as are all of them below
@@ -254,6 +257,24 @@ def test_the_language_switch_leads_to_the_same_page_in_the_other_language(tab, p
     assert tab.path() == twin(path), f"the switch on {path} leads to {tab.page.url}"
     assert tab.title() == label(twin(path))
     tab.check()
+
+
+@pytest.mark.timeout(300)
+def test_a_request_to_another_host_is_refused_and_reported(tab):
+    """The check above can fail: an image from another site, planted in a page, is reported and never loads."""
+    tab.open("index.html")
+    planted = "https://example.org/planted.png"
+    loaded = tab.page.evaluate(
+        """src => new Promise(done => {
+            const img = new Image();
+            img.onload = () => done(true);
+            img.onerror = () => done(false);
+            img.src = src;
+        })""",
+        planted,
+    )
+    assert loaded is False
+    assert tab.problems[0] == f"off-site request from {tab.base}index.html: {planted}"  # then the console's
 
 
 NAVIGATED = [(edition, index) for edition in EDITIONS for index in range(len(LESSONS[edition.language]))]
@@ -575,18 +596,32 @@ def test_with_links_writes_the_french_editions_links_to_english_pages_in_html():
     )
 
 
-@pytest.fixture
-def small_project(tmp_path, monkeypatch):
-    """A copy of the project with both READMEs and two lessons in both languages, which build_site reads in
-    place of ROOT."""
-    project = tmp_path / "project"
+@pytest.fixture(scope="module")
+def small_site(tmp_path_factory):
+    """A copy of the project with both READMEs and two lessons in both languages, and the site build_site made of
+    it (both editions), built once for the tests below; yields (project, site)."""
+    project = tmp_path_factory.mktemp("small") / "project"
     for edition in EDITIONS:
         (project / edition.folder).mkdir(parents=True, exist_ok=True)
         shutil.copy(ROOT / edition.readme, project / edition.readme)
         for lesson in LESSONS[edition.language][:2]:
             shutil.copy(lesson.path, project / edition.folder / lesson.path.name)
+    out = project.with_name("out") / "site"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(build_site, "ROOT", project)
+        build_site.build(out, REPO)  # the copy as it is builds, both editions
+    return project, out
+
+
+@pytest.fixture
+def small_project(small_site, tmp_path, monkeypatch):
+    """A copy of the small project and of its built site, which build_site reads and writes in place of ROOT's;
+    yields (project, site)."""
+    project, out = (tmp_path / path.name for path in small_site)
+    for source, copy in zip(small_site, (project, out), strict=True):
+        shutil.copytree(source, copy)
     monkeypatch.setattr(build_site, "ROOT", project)
-    return project
+    return project, out
 
 
 def plant(lesson: Path, text: str) -> None:
@@ -596,21 +631,21 @@ def plant(lesson: Path, text: str) -> None:
 
 
 @pytest.mark.timeout(300)
+@pytest.mark.xdist_group("small-site")  # one worker builds the small site once for both
 @pytest.mark.parametrize("edition", EDITIONS, ids=lambda edition: edition.language)
-def test_a_link_sphinx_cannot_resolve_fails_the_build(small_project, tmp_path, capfd, edition):
+def test_a_link_sphinx_cannot_resolve_fails_the_build(small_project, capfd, edition):
     """A broken link in either edition fails the build, and the site built before stays as it was (the French
     edition builds after the English one: an English edition that built is not published alone)."""
-    out = tmp_path / "out" / "site"
+    project, out = small_project
     lessons = LESSONS[edition.language]
     pages = [
         out / "notebooks" / f"{lessons[1].path.stem}.html",
         out / "fr" / "notebooks" / f"{lessons[1].path.stem}.html",
     ]
-    build_site.build(out, REPO)  # the copy as it is builds, both editions
     assert all(page.is_file() for page in pages)
     capfd.readouterr()
 
-    lesson = small_project / edition.folder / lessons[1].path.name
+    lesson = project / edition.folder / lessons[1].path.name
     plant(lesson, f"See [the first step]({lessons[0].path.name}#no-such-section) and [here](#nor-this-one).")
     built = [page.read_text() for page in pages]
     with pytest.raises(SystemExit, match="the site did not build"):
