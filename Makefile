@@ -23,13 +23,17 @@ RECORD_INTO ?= recordings
 # make site SITE_ARGS="--repository URL": the launch buttons open URL (the Pages workflow passes its own).
 SITE_ARGS ?=
 LINKS_ARGS ?=
-.PHONY: lab test lint bench notebooks site links record record-local local-model cassettes clean
+BASE ?= HEAD  # make check BASE=origin/main: the tests for everything this branch changed
+.PHONY: lab test check lint bench notebooks site links record record-local local-model cassettes clean
 
 lab: $(INSTALLED)  ## JupyterLab on the first lesson, offline (replay) unless GITHUB_MODELS_MODE says otherwise
 	GITHUB_MODELS_MODE=$${GITHUB_MODELS_MODE:-replay} $(BIN)/jupyter lab --ServerApp.root_dir=. $(LAB_ARGS) $(LESSON)
 
 test: lint  ## everything CI runs: lint, unit tests, nbval on every notebook, static checks
 	$(BIN)/python -m pytest
+
+check: lint  ## the inner loop after an edit: lint, then the tests for what differs from BASE (default HEAD)
+	$(BIN)/python scripts/changed_tests.py --run $(BASE)
 
 lint: $(INSTALLED_DEV)
 	$(BIN)/ruff check .

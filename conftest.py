@@ -8,8 +8,6 @@ import os
 import sys
 from pathlib import Path
 
-import pytest
-
 os.environ["GITHUB_MODELS_MODE"] = "replay"
 os.environ["GITHUB_MODELS_REPLAY_SPEED"] = "0"
 os.environ.pop(
@@ -18,10 +16,15 @@ os.environ.pop(
 sys.path.insert(0, str(Path(__file__).resolve().parent / "scripts"))
 
 
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups (--dist loadgroup, pyproject.toml)
-def pytest_collection_modifyitems(items):
-    """A notebook's cells share one kernel and run in order, so nbval's items of one notebook form one group:
-    pytest-xdist hands the whole notebook to one worker."""
-    for item in items:
-        if item.path.suffix == ".ipynb":
-            item.add_marker(pytest.mark.xdist_group(item.nodeid.partition("::")[0]))
+def pytest_xdist_make_scheduler(config, log):
+    """make test spreads the suite over every core (pytest-xdist, -n auto in pyproject.toml): each test goes to
+    whichever worker is free, but a notebook's cells share one kernel and run in order, so each notebook goes to
+    one worker whole."""
+    from xdist.scheduler import LoadScopeScheduling  # only under pytest-xdist, which calls this hook
+
+    class NotebookScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.partition("::")[0]
+            return path if path.endswith(".ipynb") else nodeid
+
+    return NotebookScheduling(config, log)

@@ -631,7 +631,6 @@ def plant(lesson: Path, text: str) -> None:
 
 
 @pytest.mark.timeout(300)
-@pytest.mark.xdist_group("small-site")  # one worker builds the small site once for both
 @pytest.mark.parametrize("edition", EDITIONS, ids=lambda edition: edition.language)
 def test_a_link_sphinx_cannot_resolve_fails_the_build(small_project, capfd, edition):
     """A broken link in either edition fails the build, and the site built before stays as it was (the French
