@@ -209,6 +209,7 @@ class Tab:
 
 @pytest.fixture
 def tab(context, site):
+    """A page of its own, for a test that clicks or navigates."""
     opened = Tab(context, site)
     try:
         yield opened
@@ -216,12 +217,29 @@ def tab(context, site):
         opened.page.close()
 
 
+@pytest.fixture(scope="module")
+def at(context, site):
+    """at(path) is a tab showing that page of the site (a path from its root, or a URL), loaded until the network is
+    idle (late requests, fonts and scripts, are seen too). Each page is opened once and shared by the module's tests
+    that only read it."""
+    tabs = {}
+
+    def opened(path: str) -> Tab:
+        key = urlsplit(path).path.lstrip("/") if "://" in path else path
+        if key not in tabs:
+            tabs[key] = Tab(context, site)
+            tabs[key].open(path)
+            tabs[key].page.wait_for_load_state("networkidle")
+        return tabs[key]
+
+    return opened
+
+
 @pytest.mark.timeout(300)  # a hang guard, as are all of them below
 @pytest.mark.parametrize("path", PAGES)
-def test_a_page_loads_offline_without_errors_with_its_title_and_launch_buttons(tab, path):
+def test_a_page_loads_offline_without_errors_with_its_title_and_launch_buttons(at, path):
     edition, lesson = PAGES[path]
-    tab.open(path)
-    tab.page.wait_for_load_state("networkidle")  # late requests (fonts, scripts) are seen too
+    tab = at(path)
     assert tab.title() == label(path)
     assert tab.page.locator("html").get_attribute("lang") == edition.language
     notebook = (lesson or LESSONS[edition.language][0]).path.relative_to(ROOT).as_posix()
@@ -286,7 +304,7 @@ NAVIGATED = [(edition, index) for edition in EDITIONS for index in range(len(LES
     NAVIGATED,
     ids=[f"{edition.language}-{LESSONS[edition.language][index].path.stem}" for edition, index in NAVIGATED],
 )
-def test_previous_contents_next_and_twin_lead_to_the_neighbouring_pages(tab, edition, index):
+def test_previous_contents_next_and_twin_lead_to_the_neighbouring_pages(at, edition, index):
     lessons = LESSONS[edition.language]
     here = lesson_path(edition, lessons[index])
     expected = []  # (text, page it leads to, fragment)
@@ -297,7 +315,7 @@ def test_previous_contents_next_and_twin_lead_to_the_neighbouring_pages(tab, edi
         expected.append((f"{lessons[index + 1].label} →", lesson_path(edition, lessons[index + 1]), ""))
     expected.append((other(edition).name, twin(here), ""))
 
-    tab.open(here)
+    tab = at(here)
     # The top navigation is the article's first paragraph; the notebook's bottom navigation says the same.
     contents = tab.page.get_by_role("link", name=edition.contents, exact=True)
     rows = tab.page.locator("article p").filter(has=contents)
@@ -311,12 +329,11 @@ def test_previous_contents_next_and_twin_lead_to_the_neighbouring_pages(tab, edi
     assert links[0] == links[1]
 
     for (text, href), (_, page, fragment) in zip(links[0], expected, strict=True):
-        tab.open(href)
-        assert tab.path() == page, f"{text!r} on {here} leads to {href}"
+        assert urlsplit(href).path.lstrip("/") == page, f"{text!r} on {here} leads to {href}"
         assert urldefrag(href).fragment == fragment, href
-        assert tab.title() == label(page), f"{text!r} on {here}"
+        assert at(href).title() == label(page), f"{text!r} on {here}"
         if fragment:
-            assert tab.page.locator(f"#{fragment}").count() == 1, f"no #{fragment} on {page}"
+            assert at(href).page.locator(f"#{fragment}").count() == 1, f"no #{fragment} on {page}"
     # the twin is the same lesson in the other language
     assert label(twin(here)).split(" · ")[0] == lessons[index].number
     tab.check()
@@ -324,35 +341,33 @@ def test_previous_contents_next_and_twin_lead_to_the_neighbouring_pages(tab, edi
 
 @pytest.mark.timeout(300)
 @pytest.mark.parametrize("edition", EDITIONS, ids=lambda edition: edition.language)
-def test_the_sidebar_lists_every_lesson_in_order_and_each_entry_opens_it(tab, edition):
+def test_the_sidebar_lists_every_lesson_in_order_and_each_entry_opens_it(at, edition):
     labels = [lesson.label for lesson in LESSONS[edition.language]]
-    sidebar = tab.page.locator("nav.bd-links")
-    caption = tab.page.locator(".bd-links p.caption")
     index = f"{prefix(edition)}index.html"
     for path in [path for path, (found, _) in PAGES.items() if found is edition]:
-        tab.open(path)
+        sidebar = at(path).page.locator("nav.bd-links")
         assert sidebar.is_visible(), path
         assert [shown(text) for text in sidebar.locator("a").all_inner_texts()] == labels, path
-        assert caption.inner_text().strip() == edition.contents, path
+        assert at(path).page.locator(".bd-links p.caption").inner_text().strip() == edition.contents, path
         if path != index:  # the current page's entry is marked as such
             current = sidebar.locator("li.current > a")
             assert shown(current.inner_text()) == label(path)
+        at(path).check()
 
-    tab.open(index)
-    entries = [a.evaluate("a => a.href") for a in sidebar.locator("a").all()]
+    entries = [a.evaluate("a => a.href") for a in at(index).page.locator("nav.bd-links a").all()]
     for text, href, lesson in zip(labels, entries, LESSONS[edition.language], strict=True):
-        tab.open(href)
-        assert tab.path() == lesson_path(edition, lesson), f"sidebar entry {text!r} leads to {href}"
-        assert tab.title() == text, f"sidebar entry {text!r} leads to {href}"
-    tab.check()
+        assert urlsplit(href).path.lstrip("/") == lesson_path(edition, lesson), (
+            f"entry {text!r} leads to {href}"
+        )
+        assert at(href).title() == text, f"sidebar entry {text!r} leads to {href}"
 
 
 @pytest.mark.timeout(300)
-def test_a_crawl_from_the_landing_page_finds_no_broken_link_fragment_or_image(tab, site):
+def test_a_crawl_from_the_landing_page_finds_no_broken_link_fragment_or_image(at, context, site):
     """Every page reachable by links from index.html, which are the pages of both editions (the language switch
     leads from one to the other) and Sphinx's search and index pages: each link on the site answers 200, each
     fragment names an element of its page, each image loads. All failures are reported together."""
-    request = tab.context.request
+    request = context.request
     failures = []
     statuses = {}  # URL without fragment: HTTP status
     targets = {}  # crawled page URL: the ids and names on it
@@ -362,7 +377,7 @@ def test_a_crawl_from_the_landing_page_finds_no_broken_link_fragment_or_image(ta
         url = queue.pop(0)
         if url in targets:
             continue
-        tab.open(url)
+        tab = at(url)
         tab.page.evaluate(EAGER)
         tab.page.wait_for_function(IMAGES_DONE, timeout=WAIT)
         failures += [f"{url}: image {src} did not load" for src in tab.page.evaluate(BROKEN_IMAGES)]
@@ -395,7 +410,8 @@ def test_a_crawl_from_the_landing_page_finds_no_broken_link_fragment_or_image(ta
         f"not reached: {sorted(set(PAGES) - pages)}; not expected: {sorted(pages - set(PAGES))}"
     )
     assert not failures, f"{len(failures)} problems in {len(targets)} pages:\n" + "\n".join(failures)
-    tab.check()
+    for url in targets:
+        at(url).check()
 
 
 @pytest.mark.timeout(300)
@@ -413,8 +429,8 @@ def test_search_finds_the_streaming_lesson(tab, edition):
 
 @pytest.mark.timeout(300)
 @pytest.mark.parametrize("edition", EDITIONS, ids=lambda edition: edition.language)
-def test_lesson_07_shows_its_chart_as_an_image(tab, edition):
-    tab.open(f"{prefix(edition)}notebooks/07-compare-models.html")
+def test_lesson_07_shows_its_chart_as_an_image(at, edition):
+    tab = at(f"{prefix(edition)}notebooks/07-compare-models.html")
     chart = tab.page.locator("div.cell:not(.tag_solution) .cell_output img").first
     chart.scroll_into_view_if_needed()
     assert chart.is_visible()
@@ -425,9 +441,9 @@ def test_lesson_07_shows_its_chart_as_an_image(tab, edition):
 
 @pytest.mark.timeout(300)
 @pytest.mark.parametrize("edition", EDITIONS, ids=lambda edition: edition.language)
-def test_lesson_06_shows_the_chat_box_as_a_still_with_a_note(tab, edition):
+def test_lesson_06_shows_the_chat_box_as_a_still_with_a_note(at, edition):
     words = WORDS[edition.language]
-    tab.open(f"{prefix(edition)}notebooks/06-chat-widget.html")
+    tab = at(f"{prefix(edition)}notebooks/06-chat-widget.html")
     still = tab.page.locator(f"div.cell:not(.tag_solution) .cell_output img[alt*='{words['still']}' i]").first
     still.scroll_into_view_if_needed()
     assert still.is_visible()
@@ -470,7 +486,7 @@ def test_solutions_are_collapsed_until_their_summary_is_clicked(tab, edition):
 
 @pytest.mark.timeout(300)
 @pytest.mark.parametrize("edition", EDITIONS, ids=lambda edition: edition.language)
-def test_written_solutions_are_collapsed_too(tab, edition):
+def test_written_solutions_are_collapsed_too(at, edition):
     """A solution in a markdown cell (hidden in JupyterLab: source_hidden) is no more in view on the site than a
     solution in a code cell: it sits in a closed <details> until the learner opens it, whose summary is the one
     of the code solutions."""
@@ -486,7 +502,7 @@ def test_written_solutions_are_collapsed_too(tab, edition):
         ]
         if not written:
             continue
-        tab.open(path)
+        tab = at(path)
         for source in written:
             seen += 1
             opening = re.match(r"\*\*(.+?)\*\*", source)  # such as **Solution 2, the answer.**
@@ -508,11 +524,11 @@ def test_written_solutions_are_collapsed_too(tab, edition):
 
 @pytest.mark.timeout(300)
 @pytest.mark.parametrize("edition", EDITIONS, ids=lambda edition: edition.language)
-def test_every_code_cell_of_lesson_01_has_a_copy_button_and_the_page_is_screenshot(tab, edition):
+def test_every_code_cell_of_lesson_01_has_a_copy_button_and_the_page_is_screenshot(at, edition):
     (lesson,) = [lesson for lesson in LESSONS[edition.language] if lesson.path.stem == "01-single-call"]
     screenshot = SCREENSHOTS / f"site-{prefix(edition).replace('/', '-')}01-single-call.png"
     cells = sum(cell.cell_type == "code" for cell in nbformat.read(lesson.path, as_version=4).cells)
-    tab.open(lesson_path(edition, lesson))
+    tab = at(lesson_path(edition, lesson))
     inputs = tab.page.locator("div.cell .cell_input")
     assert inputs.count() == cells
     for number, cell in enumerate(inputs.all(), 1):
