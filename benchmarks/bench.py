@@ -19,6 +19,9 @@
   README's plain commands) and the old ``make lab``'s (runtime and dev with pip, as before issue 12), beside
   a floor: a fresh venv and a cold pip install of one small package. Each gives seconds, the venv's size and
   its package count; issue 12's figure for the old ``make lab`` is printed beside them.
+- The suite (``--suite-only`` runs only it, about three minutes): make test's pytest, on every core as make test
+  runs it, its wall time and its ten slowest tests, beside a floor: the same pytest starting its workers and
+  collecting everything, then running nothing.
 Figures go to stdout and bench-results/latest.json.
 """
 
@@ -37,6 +40,7 @@ import tempfile
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
+from xml.etree import ElementTree
 
 import nbformat
 from azure.ai.inference import ChatCompletionsClient
@@ -262,6 +266,47 @@ def site_figures() -> dict:
         return {"site_s": site, "site_floor_s": time.perf_counter() - start_time}
 
 
+def suite_figures() -> dict:
+    """make test's pytest run (every core, as make test runs it): its wall time and its ten slowest tests, beside a
+    floor: the same pytest starting its workers and collecting the whole suite, then running none of it."""
+    with tempfile.TemporaryDirectory() as folder:
+        report = Path(folder) / "suite.xml"
+        start_time = time.perf_counter()
+        done = subprocess.run(
+            [sys.executable, "-m", "pytest", "-q", f"--junitxml={report}"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
+        suite = time.perf_counter() - start_time
+        if done.returncode:
+            raise SystemExit(f"the suite failed, so its time means nothing:\n{done.stdout[-3000:]}")
+        cases = ElementTree.parse(report).getroot().iter("testcase")
+        timed = sorted(
+            (float(case.get("time")), f"{case.get('classname')}::{case.get('name')}") for case in cases
+        )
+        start_time = time.perf_counter()
+        floor = [sys.executable, "-m", "pytest", "-q", "-k", "no test has this name"]
+        subprocess.run(floor, cwd=ROOT, capture_output=True)  # exit 5: everything deselected
+        return {
+            "suite_s": suite,
+            "suite_floor_s": time.perf_counter() - start_time,
+            "suite_tests": len(timed),
+            "slowest": [{"test": name, "seconds": seconds} for seconds, name in timed[::-1][:10]],
+        }
+
+
+def report_suite(figures: dict) -> None:
+    figures["ratios"]["suite"] = figures["suite_s"] / figures["suite_floor_s"]
+    print(
+        f"suite        make test's pytest, {figures['suite_tests']} tests {figures['suite_s']:.1f} s"
+        f" | floor (workers start and collect, nothing runs) {figures['suite_floor_s']:.1f} s"
+        f" | ratio {figures['ratios']['suite']:.1f}x; the ten slowest:"
+    )
+    for slow in figures["slowest"]:
+        print(f"  {slow['seconds']:6.2f} s  {slow['test']}")
+
+
 def venv_figures(venv: Path) -> dict:
     """Size on disk (MiB, as du counts it, hard links once) and installed distributions, pip and uv included."""
     seen, size = set(), 0
@@ -334,10 +379,18 @@ def main() -> None:
         "--no-installs", action="store_true", help="skip the cold installs (about three minutes)"
     )
     parser.add_argument("--installs-only", action="store_true", help="run only the cold installs")
+    parser.add_argument(
+        "--suite-only", action="store_true", help="run only make test's pytest (about 3 minutes)"
+    )
     args = parser.parse_args()
     figures = {"ratios": {}}
-    if not args.installs_only:
+    if not args.installs_only and not args.suite_only:
         figures.update(timing_figures())
+    if not args.installs_only:
+        figures.update(suite_figures())
+        report_suite(figures)
+    if args.suite_only:
+        args.no_installs = True
     if not args.no_installs:
         figures["installs"] = install_figures()
         report_installs(figures)

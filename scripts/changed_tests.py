@@ -40,7 +40,11 @@ LESSON_READERS = ("tests/test_notebooks.py", "tests/test_french_edition.py", "te
 def changed_files(base: str) -> set[str]:
     """Tracked files that differ from `base`, and new files git does not ignore (paths from the root)."""
     git = ["git", "-C", str(ROOT)]
-    tracked = subprocess.run([*git, "diff", "--name-only", base], capture_output=True, text=True, check=True)
+    tracked = subprocess.run([*git, "diff", "--name-only", base, "--"], capture_output=True, text=True)
+    if tracked.returncode:
+        raise SystemExit(
+            f"git does not know {base} (make check BASE=main, for example): {tracked.stderr.strip()}"
+        )
     new = subprocess.run([*git, "ls-files", "--others", "--exclude-standard"], capture_output=True, text=True)
     return {line for line in (tracked.stdout + new.stdout).splitlines() if line}
 
@@ -127,7 +131,7 @@ def selection(changed: set[str]) -> list[str]:
     lessons = relative((ROOT / "notebooks").rglob("[0-9][0-9]-*.ipynb"))
     if changed & EVERYTHING:
         return tests + lessons
-    modules = {path for path in changed if module_file(path.removesuffix(".py").replace("/", "."))}
+    modules = {path for path in changed if path.endswith(".py") and Path(path).parts[0] in PACKAGES}
     chosen, graph = set(), {}
     for path in changed - modules:
         if path in lessons:
