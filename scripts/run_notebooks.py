@@ -15,9 +15,6 @@ import os
 import sys
 from pathlib import Path
 
-import nbformat
-from nbclient import NotebookClient
-
 from helpers.local import local_tag, ollama_url, readiness
 from helpers.models import LOCAL_DEFAULT_MODEL
 
@@ -26,8 +23,11 @@ WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 KERNELSPEC = {"name": "python3", "display_name": "Python 3", "language": "python"}
 
 
-def execute(path: Path) -> nbformat.NotebookNode:
-    """Run one notebook top to bottom with its folder as working directory."""
+def execute(path: Path):
+    """Run one notebook top to bottom with its folder as working directory; returns it (an nbformat notebook)."""
+    import nbformat  # imported when a lesson runs: a usage error answers at once, not after two seconds
+    from nbclient import NotebookClient
+
     notebook = nbformat.read(path, as_version=4)
     NotebookClient(
         notebook,
@@ -40,6 +40,8 @@ def execute(path: Path) -> nbformat.NotebookNode:
 
 
 def refresh_outputs(paths: list[Path]) -> None:
+    import nbformat  # as in execute()
+
     os.environ.update(GITHUB_MODELS_MODE="replay", GITHUB_MODELS_REPLAY_SPEED="1")
     for name in ("GITHUB_MODELS_MODEL", "GITHUB_MODELS_CASSETTES", "GITHUB_MODELS_LANG"):
         os.environ.pop(name, None)

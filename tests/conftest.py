@@ -5,6 +5,7 @@ The root conftest.py puts every test, and every nbval kernel, in replay mode at 
 
 from __future__ import annotations
 
+import functools
 import http.client
 import json
 import os
@@ -291,29 +292,40 @@ def shared_folder(tmp_path_factory) -> Path:
     return folder.parent if os.environ.get("PYTEST_XDIST_WORKER") else folder
 
 
-def build_site_once(folder: Path, **output) -> None:
-    """scripts/build_site.py into `folder`, unless a build in this run already made it (the lock makes the other
-    workers wait for a build under way); a failed build leaves no index.html, so the next caller tries again."""
-    with FileLock(folder.with_name(folder.name + ".lock")):
-        if not (folder / "index.html").is_file():
-            command = [sys.executable, str(ROOT / "scripts/build_site.py"), "--out", str(folder)]
-            subprocess.run(command, check=True, cwd=ROOT, **output)
+@pytest.fixture(scope="session")
+def once_per_run(tmp_path_factory):
+    """once_per_run(name, make) is the folder `name` in the run's shared folder, made by make(folder) unless a
+    process of the run made it already (a lock makes the others wait for a make under way). make must leave an
+    index.html in it only on success: after a failure the next caller tries again."""
+
+    def made(name: str, make) -> Path:
+        folder = shared_folder(tmp_path_factory) / name
+        with FileLock(folder.with_name(name + ".lock")):
+            if not (folder / "index.html").is_file():
+                make(folder)
+        return folder
+
+    return made
+
+
+def build_site(folder: Path, **output) -> None:
+    """make site into `folder`."""
+    command = [sys.executable, str(ROOT / "scripts/build_site.py"), "--out", str(folder)]
+    subprocess.run(command, check=True, cwd=ROOT, **output)
 
 
 @pytest.fixture(scope="session", autouse=True)
-def site_in_the_background(request, tmp_path_factory):
+def site_in_the_background(request, once_per_run):
     """The site takes the longest to make: if the run has tests that need it, one process of the run (the first
     worker, or the only one) starts building it in a background thread as the first test starts."""
     wanted = any("built_site" in getattr(item, "fixturenames", ()) for item in request.session.items)
     if wanted and os.environ.get("PYTEST_XDIST_WORKER", "gw0") == "gw0":
-        folder = shared_folder(tmp_path_factory) / "site"
         quiet = dict(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # built_site shows a failure again
-        threading.Thread(target=build_site_once, args=(folder,), kwargs=quiet, daemon=True).start()
+        make = functools.partial(build_site, **quiet)
+        threading.Thread(target=once_per_run, args=("site", make), daemon=True).start()
 
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory) -> Path:
+def built_site(once_per_run) -> Path:
     """The site (make site), built once per run and shared by every worker: it waits for the background build."""
-    folder = shared_folder(tmp_path_factory) / "site"
-    build_site_once(folder)
-    return folder
+    return once_per_run("site", build_site)

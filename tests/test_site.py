@@ -612,21 +612,25 @@ def test_with_links_writes_the_french_editions_links_to_english_pages_in_html():
     )
 
 
-@pytest.fixture(scope="module")
-def small_site(tmp_path_factory):
+@pytest.fixture(scope="session")
+def small_site(once_per_run):
     """A copy of the project with both READMEs and two lessons in both languages, and the site build_site made of
-    it (both editions), built once for the tests below; yields (project, site)."""
-    project = tmp_path_factory.mktemp("small") / "project"
-    for edition in EDITIONS:
-        (project / edition.folder).mkdir(parents=True, exist_ok=True)
-        shutil.copy(ROOT / edition.readme, project / edition.readme)
-        for lesson in LESSONS[edition.language][:2]:
-            shutil.copy(lesson.path, project / edition.folder / lesson.path.name)
-    out = project.with_name("out") / "site"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(build_site, "ROOT", project)
-        build_site.build(out, REPO)  # the copy as it is builds, both editions
-    return project, out
+    it (both editions), made once per run for the tests below; yields (project, site)."""
+
+    def make(out: Path) -> None:
+        project = out.with_name("small-project")
+        shutil.rmtree(project, ignore_errors=True)
+        for edition in EDITIONS:
+            (project / edition.folder).mkdir(parents=True, exist_ok=True)
+            shutil.copy(ROOT / edition.readme, project / edition.readme)
+            for lesson in LESSONS[edition.language][:2]:
+                shutil.copy(lesson.path, project / edition.folder / lesson.path.name)
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(build_site, "ROOT", project)
+            build_site.build(out, REPO)  # the copy as it is builds, both editions
+
+    out = once_per_run("small-site", make)
+    return out.with_name("small-project"), out
 
 
 @pytest.fixture
