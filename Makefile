@@ -19,12 +19,14 @@ endif
 LAB_ARGS ?= $(if $(filter 0,$(shell id -u)),--allow-root)  # Jupyter refuses root (containers) without it
 LESSON ?= notebooks/00-setup.ipynb  # the lesson make lab opens; the French edition's: notebooks/fr/00-setup.ipynb
 
+ENGINE_VENV := .venv-engine
+ENGINE := $(ENGINE_VENV)/.installed
 RECORD_INTO ?= recordings
 # make site SITE_ARGS="--repository URL": the launch buttons open URL (the Pages workflow passes its own).
 SITE_ARGS ?=
 LINKS_ARGS ?=
 BASE ?= HEAD  # make check BASE=origin/main: the tests for everything this branch changed
-.PHONY: lab test check lint bench notebooks site links record record-local local-model cassettes clean
+.PHONY: lab test check test-engine record-engine lint bench notebooks site links record record-local local-model cassettes clean
 
 lab: $(INSTALLED)  ## JupyterLab on the first lesson, offline (replay) unless GITHUB_MODELS_MODE says otherwise
 	GITHUB_MODELS_MODE=$${GITHUB_MODELS_MODE:-replay} $(BIN)/jupyter lab --ServerApp.root_dir=. $(LAB_ARGS) $(LESSON)
@@ -34,6 +36,12 @@ test: lint  ## everything CI runs: lint, unit tests, nbval on every notebook, st
 
 check: lint  ## the inner loop after an edit: lint, then the tests for what differs from BASE (default HEAD)
 	$(BIN)/python scripts/changed_tests.py --run $(BASE)
+
+test-engine: $(INSTALLED_DEV) $(ENGINE)  ## lessons 01, 02, 03 and 06 live against a real engine (llama.cpp, SmolLM2-135M)
+	ENGINE_PYTHON=$(ENGINE_VENV)/bin/python $(BIN)/python -m pytest --engine -n 0 tests/test_engine.py
+
+record-engine: $(INSTALLED_DEV) $(ENGINE)  ## record the lessons from the real engine into $(RECORD_INTO)-engine/
+	ENGINE_PYTHON=$(ENGINE_VENV)/bin/python $(BIN)/python scripts/engine.py record $(RECORD_INTO)-engine
 
 lint: $(INSTALLED_DEV)
 	$(BIN)/ruff check .
@@ -79,5 +87,13 @@ $(INSTALLED_DEV): $(INSTALLED)  # adds the dev extra; the runtime is already the
 	$(INSTALL) -e '.[dev]'
 	touch $@
 
-clean:  ## remove the virtual environment
-	rm -rf $(VENV)
+# The engine builds llama.cpp from source (pip keeps the wheel it builds: later installs take seconds). The
+# multimodal library is left out: no lesson sends it images.
+$(ENGINE): scripts/engine-requirements.txt
+	test -x $(ENGINE_VENV)/bin/python || $(PYTHON) -m venv $(ENGINE_VENV)
+	CMAKE_ARGS="-DLLAVA_BUILD=OFF" CMAKE_BUILD_PARALLEL_LEVEL=$$(nproc 2>/dev/null || echo 2) \
+		$(ENGINE_VENV)/bin/python -m pip install --quiet -r scripts/engine-requirements.txt
+	touch $@
+
+clean:  ## remove the virtual environments
+	rm -rf $(VENV) $(ENGINE_VENV)

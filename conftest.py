@@ -28,3 +28,18 @@ def pytest_xdist_make_scheduler(config, log):
             return path if path.endswith(".ipynb") else nodeid
 
     return NotebookScheduling(config, log)
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--engine",
+        action="store_true",
+        help="run tests/test_engine.py against a real engine (make test-engine installs it and passes this)",
+    )
+
+
+def pytest_ignore_collect(collection_path, config):
+    """tests/test_engine.py needs the engine make test-engine installs: it is collected with --engine only."""
+    if collection_path.name == "test_engine.py":
+        return not config.getoption("--engine")
+    return None

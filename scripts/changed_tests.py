@@ -29,10 +29,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 EVERYTHING = {"conftest.py", "tests/conftest.py", "pyproject.toml", "Makefile"}
 PACKAGES = ("helpers", "scripts", "tests", "benchmarks")
-# The browser suites take minutes: make check names them instead of running them.
-SLOW = {
-    "tests/test_site.py": "the website in Chromium",
-    "tests/test_browser.py": "lesson 06 in JupyterLab in Chromium",
+# The browser suites and the real engine take minutes: make check names them instead of running them.
+SLOW = {  # file: (what it tests, how to run it alone)
+    "tests/test_site.py": ("the website in Chromium", "python -m pytest tests/test_site.py"),
+    "tests/test_browser.py": (
+        "lesson 06 in JupyterLab in Chromium",
+        "python -m pytest tests/test_browser.py",
+    ),
+    "tests/test_engine.py": ("the lessons against a real engine", "make test-engine"),
 }
 LESSON_READERS = ("tests/test_notebooks.py", "tests/test_french_edition.py", "tests/test_solutions.py")
 
@@ -150,7 +154,8 @@ def run(selected: list[str]) -> int:
     """pytest on the selection, but for the browser suites (make test runs them), which it names."""
     slow = [path for path in selected if path in SLOW]
     for path in slow:
-        print(f"left to make test: {path} ({SLOW[path]}); run it alone with: python -m pytest {path}")
+        what, alone = SLOW[path]
+        print(f"left to make test: {path} ({what}); run it alone with: {alone}")
     fast = [path for path in selected if path not in slow]
     if not fast:
         print("no test to run for what changed" + (" but the browser suites above" if slow else ""))
