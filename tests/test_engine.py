@@ -21,13 +21,10 @@ import pytest
 from azure.ai.inference import ChatCompletionsClient
 from azure.ai.inference.models import UserMessage
 from azure.core.credentials import AzureKeyCredential
-from engine import Engine, live_environment  # scripts/ is on the path (the root conftest.py)
+from engine import LESSONS, Engine, live_environment  # scripts/ is on the path (the root conftest.py)
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parent.parent
-# The lessons a 135M model can serve: 04 needs node and curl against the same server (covered by the fakes), 05
-# replays failures a real engine does not produce, 07 times six models, 08 needs the async transport's pacing.
-LESSONS = ["01-single-call", "02-multi-turn", "03-streaming", "06-chat-widget"]
 QUESTION = [UserMessage(content="What is the capital of France?")]
 
 
