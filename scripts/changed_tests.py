@@ -1,6 +1,7 @@
 """The tests for what changed: ``python scripts/changed_tests.py [BASE]`` prints the test files and lessons that
 test what changed, one per line; with ``--run`` (``make check``, after lint) it runs them with pytest, leaving the
-browser suites, which take minutes, to ``make test``, which stays the gate before a commit lands.
+browser suites and the real engine, which take minutes, to ``make test`` and ``make test-engine``; ``make test``
+stays the gate before a commit lands.
 
 What changed is every file that differs from BASE (default ``HEAD``: your uncommitted work, new files
 included). What a change selects:
@@ -55,10 +56,11 @@ def changed_files(base: str) -> set[str]:
 
 def module_file(name: str) -> str | None:
     """The project file of an imported module: helpers.x, a script or test support module imported by name."""
-    dotted = ROOT / Path(*name.split("."))
-    for candidate in (dotted.with_suffix(".py"), dotted / "__init__.py"):
-        if name.split(".")[0] == "helpers" and candidate.is_file():
-            return candidate.relative_to(ROOT).as_posix()
+    if name.split(".")[0] == "helpers":
+        dotted = ROOT / Path(*name.split("."))
+        for candidate in (dotted.with_suffix(".py"), dotted / "__init__.py"):
+            if candidate.is_file():
+                return candidate.relative_to(ROOT).as_posix()
     for folder in PACKAGES[1:]:  # scripts/, tests/ and benchmarks/ import each other's modules by name
         if "." not in name and (ROOT / folder / f"{name}.py").is_file():
             return f"{folder}/{name}.py"
@@ -151,14 +153,14 @@ def selection(changed: set[str]) -> list[str]:
 
 
 def run(selected: list[str]) -> int:
-    """pytest on the selection, but for the browser suites (make test runs them), which it names."""
+    """pytest on the selection, but for the slow suites (SLOW: make test runs them), which it names."""
     slow = [path for path in selected if path in SLOW]
     for path in slow:
         what, alone = SLOW[path]
         print(f"left to make test: {path} ({what}); run it alone with: {alone}")
     fast = [path for path in selected if path not in slow]
     if not fast:
-        print("no test to run for what changed" + (" but the browser suites above" if slow else ""))
+        print("no test to run for what changed" + (" but the slow suites above" if slow else ""))
         return 0
     print("python -m pytest " + " ".join(fast), flush=True)
     return subprocess.run([sys.executable, "-m", "pytest", *fast], cwd=ROOT).returncode
@@ -167,7 +169,7 @@ def run(selected: list[str]) -> int:
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("base", nargs="?", default="HEAD", help="what to compare with (default: HEAD)")
-    parser.add_argument("--run", action="store_true", help="run them (without the browser suites)")
+    parser.add_argument("--run", action="store_true", help="run them (without the slow suites)")
     args = parser.parse_args(argv)
     selected = selection(changed_files(args.base))
     if args.run:

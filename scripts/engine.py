@@ -3,8 +3,8 @@ OpenAI-compatible server, with SmolLM2-135M-Instruct (the GGUF file that the llm
 answering under every model name the lessons use. It is not Phi-3: it checks the plumbing, not the answers.
 
 ``python scripts/engine.py serve`` prints its URL and serves until Ctrl-C; ``python scripts/engine.py record DIR``
-(``make record-engine``) records the lessons it can serve (LESSONS) from it into DIR, each cassette naming the engine, its version
-and the model. ``make test-engine`` installs the engine into .venv-engine/ and runs tests/test_engine.py.
+(``make record-engine``) records the lessons it can serve (LESSONS) from it into DIR, each cassette naming the
+engine, its version and the model. ``make test-engine`` installs the engine into .venv-engine/ and runs tests/test_engine.py.
 """
 
 from __future__ import annotations
@@ -60,10 +60,10 @@ class Engine:
     """The server, started on a free loopback port with every lesson model name as an alias of the one model;
     ``url`` is its OpenAI-compatible base (``.../v1``). A context manager: stopped on exit."""
 
-    def __init__(self, log: Path | None = None):
+    def __init__(self):
         self.info = about()
         self.folder = tempfile.TemporaryDirectory()
-        self.log = log or Path(self.folder.name) / "engine.log"
+        self.log = Path(self.folder.name) / "engine.log"
         self.process = None
 
     def __enter__(self) -> Engine:

@@ -73,7 +73,7 @@ def test_run_leaves_the_browser_suites_to_make_test_and_says_so(capfd, monkeypat
     assert "left to make test: tests/test_site.py" in out
     assert ran == [[sys.executable, "-m", "pytest", "tests/test_takes.py"]]
     assert changed_tests.run(["tests/test_browser.py"]) == 0
-    assert "no test to run for what changed but the browser suites above" in capfd.readouterr().out
+    assert "no test to run for what changed but the slow suites above" in capfd.readouterr().out
     assert len(ran) == 1
 
 

@@ -3,8 +3,8 @@ from loopback by http.server, and read by headless Chromium (Debian's chromium p
 Python API, the way a learner reads it.
 
 The site has two editions, English at the root (index.html, notebooks/NN-slug.html) and French under fr/; every
-page test runs on the pages of both. Every request a page makes to another host is refused by the browser and reported: the site
-must work offline, from its own files (links to other sites are fine, they are not followed). Every page loads
+page test runs on the pages of both. Every request a page makes to another host is refused by the browser and
+reported: the site must work offline, from its own files (links to other sites are fine, they are not followed). Every page loads
 with no console error and no page error, has its lesson's title in its edition's language, its launch buttons
 (Binder opens the edition's notebook) and a language switch that leads to the same page in the other language;
 the previous · contents · next · twin links of the notebooks lead where they say; the sidebar lists the edition's
@@ -95,6 +95,11 @@ def shown(text: str | None) -> str | None:
     return None if text is None else text.strip().replace("\u2019", "'")
 
 
+def site_path(url: str) -> str:
+    """A page's path in the site, such as notebooks/01-single-call.html, from its URL (no query, no fragment)."""
+    return urlsplit(url).path.lstrip("/")
+
+
 def twin(path: str) -> str:
     """The same page in the other edition."""
     edition, _ = PAGES[path]
@@ -126,14 +131,13 @@ NATURAL_WIDTH = "img => img.complete ? img.naturalWidth : 0"
 @pytest.fixture(scope="module")
 def site(built_site):
     """The built site served on loopback; yields its base URL."""
-    folder = built_site
 
     class Quiet(http.server.SimpleHTTPRequestHandler):
         def log_message(self, *args):  # no line per request in the test's output
             pass
 
     server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder))
+        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(built_site))
     )  # port 0: a free port, chosen by the kernel
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -177,10 +181,8 @@ class Tab:
         )
 
     def request(self, request):
-        if urlsplit(request.url).hostname not in LOOPBACK and urlsplit(request.url).scheme in (
-            "http",
-            "https",
-        ):
+        address = urlsplit(request.url)
+        if address.scheme in ("http", "https") and address.hostname not in LOOPBACK:
             self.problems.append(f"off-site request from {request.frame.url}: {request.url}")
 
     def console(self, message):
@@ -198,7 +200,7 @@ class Tab:
 
     def path(self) -> str:
         """The page's path in the site, such as notebooks/01-single-call.html (no query, no fragment)."""
-        return urlsplit(self.page.url).path.lstrip("/")
+        return site_path(self.page.url)
 
     def title(self) -> str | None:
         return shown(self.page.evaluate(TITLE))
@@ -225,7 +227,7 @@ def at(context, site):
     tabs = {}
 
     def opened(path: str) -> Tab:
-        key = urlsplit(path).path.lstrip("/") if "://" in path else path
+        key = site_path(path) if "://" in path else path
         if key not in tabs:
             tabs[key] = Tab(context, site)
             tabs[key].open(path)
@@ -329,7 +331,7 @@ def test_previous_contents_next_and_twin_lead_to_the_neighbouring_pages(at, edit
     assert links[0] == links[1]
 
     for (text, href), (_, page, fragment) in zip(links[0], expected, strict=True):
-        assert urlsplit(href).path.lstrip("/") == page, f"{text!r} on {here} leads to {href}"
+        assert site_path(href) == page, f"{text!r} on {here} leads to {href}"
         assert urldefrag(href).fragment == fragment, href
         assert at(href).title() == label(page), f"{text!r} on {here}"
         if fragment:
@@ -356,9 +358,7 @@ def test_the_sidebar_lists_every_lesson_in_order_and_each_entry_opens_it(at, edi
 
     entries = [a.evaluate("a => a.href") for a in at(index).page.locator("nav.bd-links a").all()]
     for text, href, lesson in zip(labels, entries, LESSONS[edition.language], strict=True):
-        assert urlsplit(href).path.lstrip("/") == lesson_path(edition, lesson), (
-            f"entry {text!r} leads to {href}"
-        )
+        assert site_path(href) == lesson_path(edition, lesson), f"entry {text!r} leads to {href}"
         assert at(href).title() == text, f"sidebar entry {text!r} leads to {href}"
 
 
@@ -402,7 +402,7 @@ def test_a_crawl_from_the_landing_page_finds_no_broken_link_fragment_or_image(at
     print(
         f"crawled {len(targets)} pages, {len(statuses)} link targets, {len(fragments)} links with a fragment"
     )
-    crawled = {urlsplit(url).path.lstrip("/") for url in targets}
+    crawled = {site_path(url) for url in targets}
     sphinx = {f"{prefix(edition)}{name}" for edition in EDITIONS for name in ("search.html", "genindex.html")}
     pages = crawled - sphinx
     assert len(PAGES) == 2 * (1 + 9)  # each edition: its landing page and nine lessons
