@@ -8,6 +8,7 @@ from helpers.clients import client
 from helpers.config import Settings, SettingsError, settings
 from helpers.display import print_stream
 from helpers.endpoint_check import check
+from helpers.environment import restoring_env
 from helpers.explain import explain
 from helpers.local import runnable
 
@@ -19,6 +20,7 @@ __all__ = [
     "client",
     "explain",
     "print_stream",
+    "restoring_env",
     "runnable",
     "settings",
 ]

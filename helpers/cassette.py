@@ -213,5 +213,5 @@ class Library:
         """Where the answers came from, in words; any synthetic answer is named as such."""
         kinds = {c.provenance["kind"] for c in self.by_key.values()}
         if kinds == {"recorded"}:
-            return "recorded responses"
-        return "synthetic recordings" if kinds == {"synthetic"} else "recorded and synthetic responses"
+            return "recorded answers"
+        return "synthetic answers" if kinds == {"synthetic"} else "recorded and synthetic answers"

@@ -45,7 +45,7 @@ class Settings:
         scenario = _(" · scenario {scenario}", scenario=self.scenario) if self.scenario else ""
         if self.mode == "replay":
             return _(
-                "Mode: replay (local server, {answers}) · model {model}{scenario}",
+                "Mode: replay ({answers}) · {model}{scenario}",
                 answers=self.answers_from,
                 model=self.model,
                 scenario=scenario,
@@ -55,7 +55,7 @@ class Settings:
         saving = f" · {self.answers_from}" if self.answers_from else ""
         if self.mode == "local":
             return _(
-                "Mode: local (Ollama at {ollama}{saving}) · model {model} (Ollama tag {tag}){scenario}",
+                "Mode: local (Ollama at {ollama}{saving}) · {model} (Ollama tag {tag}){scenario}",
                 ollama=urlsplit(self.upstream).netloc,
                 saving=saving,
                 model=self.model,
@@ -66,7 +66,7 @@ class Settings:
         if where == RETIRED_ENDPOINT:
             where += _(" (retired 2026-07-30: set GITHUB_MODELS_ENDPOINT)")
         return _(
-            "Mode: {mode} · endpoint {where}{saving} · model {model}{scenario}",
+            "Mode: {mode} · endpoint {where}{saving} · {model}{scenario}",
             mode=self.mode,
             where=where,
             saving=saving,

@@ -5,14 +5,12 @@ in README.fr.md."""
 
 FRENCH = {
     # the setup line
-    "Mode: replay (local server, {answers}) · model {model}{scenario}": (
-        "Mode : replay (serveur local, {answers}) · modèle {model}{scenario}"
+    "Mode: replay ({answers}) · {model}{scenario}": "Mode : replay ({answers}) · {model}{scenario}",
+    "Mode: local (Ollama at {ollama}{saving}) · {model} (Ollama tag {tag}){scenario}": (
+        "Mode : local (Ollama à {ollama}{saving}) · {model} (tag Ollama {tag}){scenario}"
     ),
-    "Mode: local (Ollama at {ollama}{saving}) · model {model} (Ollama tag {tag}){scenario}": (
-        "Mode : local (Ollama à {ollama}{saving}) · modèle {model} (tag Ollama {tag}){scenario}"
-    ),
-    "Mode: {mode} · endpoint {where}{saving} · model {model}{scenario}": (
-        "Mode : {mode} · point de terminaison {where}{saving} · modèle {model}{scenario}"
+    "Mode: {mode} · endpoint {where}{saving} · {model}{scenario}": (
+        "Mode : {mode} · point de terminaison {where}{saving} · {model}{scenario}"
     ),
     " · scenario {scenario}": " · scénario {scenario}",
     " ignored (scenarios are recorded failures, for replay only)": (
@@ -22,9 +20,9 @@ FRENCH = {
         " (retiré le 30 juillet 2026 : définissez GITHUB_MODELS_ENDPOINT)"
     ),
     "saving to {folder}/": "enregistre dans {folder}/",
-    "recorded responses": "réponses enregistrées",
-    "synthetic recordings": "enregistrements synthétiques",
-    "recorded and synthetic responses": "réponses enregistrées et synthétiques",
+    "recorded answers": "réponses enregistrées",
+    "synthetic answers": "réponses synthétiques",
+    "recorded and synthetic answers": "réponses enregistrées et synthétiques",
     # settings that cannot work
     "GITHUB_MODELS_MODE={mode!r} is not a mode. Use replay (the default: offline, recorded answers), local (a "
     "Phi-3 running under Ollama on this machine), live (a real endpoint) or record (live, saving each answer for "

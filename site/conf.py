@@ -24,7 +24,7 @@ html_theme_options = {
 }
 html_context = {"default_mode": "light"}
 html_static_path = ["_static"]
-html_css_files = ["launch.css"]
+html_css_files = ["launch.css", "outputs.css"]
 html_favicon = "_static/favicon.svg"
 html_show_sourcelink = False
 

@@ -14,7 +14,7 @@ def test_shipped_cassettes_all_load_and_say_they_are_synthetic(shipped, model):
     library = Library.load(DEFAULT_CASSETTES)
     assert len(library.by_key) == len(shipped) >= 3
     assert {data["provenance"]["kind"] for data in shipped.values()} == {"synthetic"}
-    assert library.provenance == "synthetic recordings"
+    assert library.provenance == "synthetic answers"
     assert library.models == {
         f"Phi-3-{size}-instruct"
         for size in ("mini-4k", "mini-128k", "small-8k", "small-128k", "medium-4k", "medium-128k")
@@ -90,4 +90,4 @@ def test_a_small_folder_loads_and_finds_its_request(write_cassette):
     request = json.loads(path.read_text("utf-8"))["request"]
     assert library.find("POST", "/chat/completions", request["body"]).name == "hello"
     assert library.find("GET", "/chat/completions", request["body"]) is None
-    assert library.provenance == "recorded responses"
+    assert library.provenance == "recorded answers"

@@ -24,7 +24,7 @@ def test_without_cfg_settings_runs_and_the_docstring_says_so(make, replay_env, c
     assert SAYS in " ".join(inspect.getdoc(make).split())
     close(make())
     assert [line for line in capsys.readouterr().out.splitlines() if line.startswith("Mode: ")] == [
-        "Mode: replay (local server, synthetic recordings) · model Phi-3-small-8k-instruct"
+        "Mode: replay (synthetic answers) · Phi-3-small-8k-instruct"
     ]
     cfg = helpers.settings()
     capsys.readouterr()

@@ -261,10 +261,10 @@ def test_helpers_speak_the_notebook_folder_s_language(tmp_path, monkeypatch, cap
     monkeypatch.chdir(tmp_path / "notebooks" / "fr")
     assert language.language() == "fr"
     settings()
-    assert capsys.readouterr().out.startswith("Mode : replay (serveur local, enregistrements synthétiques)")
+    assert capsys.readouterr().out.startswith("Mode\u00a0: replay (réponses synthétiques)")
     monkeypatch.setenv("GITHUB_MODELS_LANG", "en")
     settings()
-    assert capsys.readouterr().out.startswith("Mode: replay (local server, synthetic recordings)")
+    assert capsys.readouterr().out.startswith("Mode: replay (synthetic answers)")
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("GITHUB_MODELS_LANG", "FR")
     assert language._("Send") == "Envoyer"

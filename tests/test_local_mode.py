@@ -67,7 +67,7 @@ def test_the_setup_line_names_local_ollama_the_model_and_its_tag(local, capsys):
     ollama = local()
     cfg = settings()
     assert capsys.readouterr().out.splitlines() == [
-        f"Mode: local (Ollama at {ollama.host}) · model Phi-3-mini-4k-instruct (Ollama tag phi3:mini)"
+        f"Mode: local (Ollama at {ollama.host}) · Phi-3-mini-4k-instruct (Ollama tag phi3:mini)"
     ]
     assert cfg.mode == "local" and cfg.model == "Phi-3-mini-4k-instruct"
 
@@ -120,7 +120,7 @@ def test_the_setup_line_says_when_the_model_is_not_pulled(local, capsys, monkeyp
     monkeypatch.setenv("GITHUB_MODELS_MODEL", "Phi-3-mini-128k-instruct")
     settings()
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0].endswith("model Phi-3-mini-128k-instruct (Ollama tag phi3:mini-128k)")
+    assert lines[0].endswith("· Phi-3-mini-128k-instruct (Ollama tag phi3:mini-128k)")
     assert lines[1].startswith("⚠") and "`ollama pull phi3:mini-128k` (about 2.2 GB)" in lines[1]
 
 
@@ -234,7 +234,7 @@ def test_record_local_writes_real_recordings_that_replay_the_lessons_identically
     for path, expected in zip(lessons, local_run, strict=True):
         setup_line, outputs = run_lesson(path)
         assert (
-            setup_line == "Mode: replay (local server, recorded responses) · model Phi-3-mini-4k-instruct\n"
+            setup_line == "Mode: replay (recorded answers) · Phi-3-mini-4k-instruct\n"
         )
         assert outputs == expected, path.name
 

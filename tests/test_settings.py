@@ -113,7 +113,7 @@ def test_a_broken_cassette_folder_is_a_settings_error_naming_the_file(replay_env
 @pytest.mark.parametrize(
     ("kinds", "words"),
     [
-        (["recorded"], ["recorded responses"]),
+        (["recorded"], ["recorded answers"]),
         (["synthetic"], ["synthetic"]),
         (["recorded", "synthetic"], ["synthetic"]),  # never present a synthetic answer as real output
     ],

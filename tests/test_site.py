@@ -543,6 +543,23 @@ def test_every_code_cell_of_lesson_01_has_a_copy_button_and_the_page_is_screensh
     tab.check()
 
 
+WIDE_OUTPUTS = """() => [...document.querySelectorAll('div.cell_output pre')]
+    .filter(pre => pre.scrollWidth > pre.clientWidth + 1)
+    .map(pre => pre.innerText.split('\\n').find(line => line.length > 80) || pre.innerText.slice(0, 80))"""
+
+
+@pytest.mark.timeout(300)
+@pytest.mark.parametrize("edition", EDITIONS, ids=lambda edition: edition.language)
+@pytest.mark.parametrize("lesson", ["01-single-call", "04-rest-and-javascript"])
+def test_outputs_wrap_instead_of_scrolling_sideways(at, edition, lesson):
+    """At a laptop's width (1280 px) the setup line and long outputs (04's raw JSON) are read without scrolling."""
+    tab = at(f"{prefix(edition)}notebooks/{lesson}.html")
+    assert tab.page.locator("div.cell_output pre").count() > 0
+    wide = tab.page.evaluate(WIDE_OUTPUTS)
+    assert not wide, f"{len(wide)} outputs scroll sideways, such as: {wide[:3]}"
+    tab.check()
+
+
 # Fast tests of scripts/build_site.py (no browser).
 
 EN_LESSON = "notebooks/01-single-call.ipynb"
