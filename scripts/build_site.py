@@ -29,6 +29,7 @@ SITE = ROOT / "site"
 # tests/test_browser.py writes build/screenshots/chat-box.png; this is a copy of it
 CHAT_BOX_STILL = SITE / "chat-box.png"
 LINK = re.compile(r"\[([^\]]*)\]\(([^)\s]+)\)")
+IMAGES = "notebooks/images"  # the lessons' pictures (lesson 00's diagram), staged beside the lesson pages
 WORDS = {  # what the site adds to the pages, in each edition's language
     "en": {
         "run": "Run it:",
@@ -81,13 +82,16 @@ def relative(path: str, start: str) -> str:
 
 def page_link(target: str, source: str, pages: dict[str, Page], repo: str) -> str:
     """A link of the project file `source` as its page writes it: to a page of the same edition, the staged
-    file (Sphinx checks it); to the other edition's, that page's address; to any other file, the repository."""
+    file (Sphinx checks it); to the other edition's, that page's address; to a lesson picture, its staged copy;
+    to any other file, the repository."""
     if re.match(r"[a-z]+:|#", target):
         return target
     path, _, anchor = target.partition("#")
     resolved = posixpath.normpath(posixpath.join(posixpath.dirname(source), path))
     suffix = f"#{anchor}" if anchor else ""
     here, there = pages[source], pages.get(resolved)
+    if resolved.startswith(IMAGES + "/"):  # a picture: staged too, so the page shows it offline
+        return relative(resolved, here.staged)
     if there is None:
         return f"{repo}/blob/main/{resolved}{suffix}"
     if there.edition is here.edition:
@@ -194,6 +198,7 @@ def stage(source: Path, repo: str, edition: Edition = ENGLISH) -> None:
     (source / "index.md").write_text(landing_page(edition, pages, repo), encoding="utf-8")
     for lesson in lessons(ROOT, edition):
         nbformat.write(lesson_page(lesson, pages, repo), source / "notebooks" / lesson.path.name)
+    shutil.copytree(ROOT / IMAGES, source / IMAGES)
 
 
 def sphinx(builder: str, source: Path, out: Path, *options: str) -> int:

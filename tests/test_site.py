@@ -574,6 +574,8 @@ FR_LESSON = "notebooks/fr/01-single-call.ipynb"
         ("notebooks/01-single-call.ipynb", "README.md", "notebooks/01-single-call.ipynb"),
         ("#overview", EN_LESSON, "#overview"),  # an anchor: kept
         ("https://example.org/x#y", EN_LESSON, "https://example.org/x#y"),
+        ("images/modes.svg", "notebooks/00-setup.ipynb", "images/modes.svg"),  # a picture: its staged copy
+        ("../images/modes.fr.svg", "notebooks/fr/00-setup.ipynb", "images/modes.fr.svg"),
         ("mailto:someone@example.org", "README.md", "mailto:someone@example.org"),
         ("../README.md#lessons", EN_LESSON, "../index.md#lessons"),  # the README is the landing page
         ("../README.md", EN_LESSON, "../index.md"),
