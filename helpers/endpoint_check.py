@@ -28,10 +28,10 @@ def check(cfg: Settings | None = None) -> None:
     except EXPLAINED as error:
         print(f"✗ {explain(error, cfg) or error}")
         return
-    answer = (response.choices[0].message.content or "").strip()
+    answer = " ".join((response.choices[0].message.content or "").split())  # on one line
     print(
         _(
-            "✓ The endpoint answers: {model} said {answer!r}.",
+            '✓ The endpoint answers: {model} said "{answer}".',
             model=response.model or cfg.model,
             answer=answer,
         )

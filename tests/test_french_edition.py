@@ -30,7 +30,7 @@ PLACEHOLDER = re.compile(r"\{(\w+)(![rsa])?(:[^}]*)?\}")  # {name}, {name!r}, {w
 HEADINGS = (
     "## Vue d'ensemble",
     "## Prérequis",
-    "**Temps d'apprentissage**",
+    "**Durée**",
     "## À vous de jouer",
     "## Résumé",
     "## Ressources et références",
@@ -214,7 +214,14 @@ def test_the_french_readme_has_the_lesson_table_and_a_glossary():
     for lesson in navigation.lessons(ROOT, navigation.FRENCH):
         assert f"[{lesson.title}](notebooks/fr/{lesson.path.name})" in text
     glossary = text.split("## Glossaire", 1)[1]
-    for term in ("jeton", "point de terminaison", "diffusion en continu", "invite"):
+    for term in (
+        "jeton",
+        "point de terminaison",
+        "streaming (diffusion en continu)",
+        "fragment",
+        "variante",
+        "invite",
+    ):
         assert f"| {term}" in glossary
     assert "[Français](README.fr.md)" in (ROOT / "README.md").read_text(encoding="utf-8")
 

@@ -134,6 +134,6 @@ def test_check_reports_a_working_live_endpoint(live, capsys):
     check()
     assert (
         capsys.readouterr().out.splitlines()[1] == "✓ The endpoint answers: Phi-3-small-8k-instruct said "
-        "'Live answer number 1 from the fake service.'."
+        '"Live answer number 1 from the fake service.".'
     )
     assert service.requests[0]["body"]["max_tokens"] == 5

@@ -233,9 +233,7 @@ def test_record_local_writes_real_recordings_that_replay_the_lessons_identically
     monkeypatch.setenv("GITHUB_MODELS_MODEL", "Phi-3-mini-4k-instruct")
     for path, expected in zip(lessons, local_run, strict=True):
         setup_line, outputs = run_lesson(path)
-        assert (
-            setup_line == "Mode: replay (recorded answers) · Phi-3-mini-4k-instruct\n"
-        )
+        assert setup_line == "Mode: replay (recorded answers) · Phi-3-mini-4k-instruct\n"
         assert outputs == expected, path.name
 
 

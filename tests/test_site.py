@@ -633,7 +633,7 @@ def test_with_links_writes_the_french_editions_links_to_english_pages_in_html():
 
 @pytest.fixture(scope="session")
 def small_site(once_per_run):
-    """A copy of the project with both READMEs and two lessons in both languages, and the site build_site made of
+    """A copy of the project with both READMEs, two lessons in both languages and their pictures, and the site build_site made of
     it (both editions), made once per run for the tests below; yields (project, site)."""
 
     def make(out: Path) -> None:
@@ -644,6 +644,7 @@ def small_site(once_per_run):
             shutil.copy(ROOT / edition.readme, project / edition.readme)
             for lesson in LESSONS[edition.language][:2]:
                 shutil.copy(lesson.path, project / edition.folder / lesson.path.name)
+        shutil.copytree(ROOT / build_site.IMAGES, project / build_site.IMAGES)  # lesson 00's diagram
         with pytest.MonkeyPatch.context() as patch:
             patch.setattr(build_site, "ROOT", project)
             build_site.build(out, REPO)  # the copy as it is builds, both editions
