@@ -86,18 +86,18 @@ FRENCH = Edition(
     {
         "Codespaces": (
             "Codespaces",
-            "VS Code dans le navigateur, tout installé, la leçon 00 ouverte ; mode replay. Consomme les heures "
+            "VS Code dans le navigateur, tout installé, la leçon 00 ouverte ; mode replay. Consomme les heures "
             "Codespaces gratuites de votre compte GitHub (2 cœurs).",
         ),
         "Codespaces with Ollama": (
             "Codespaces avec Ollama",
-            "La même chose, plus Ollama pour le mode local : de vraies réponses de Phi-3 après `make local-model` "
-            "(2,2 Go à télécharger). 4 cœurs et 16 Go : vos heures gratuites partent deux fois plus vite.",
+            "La même chose, plus Ollama pour le mode local : de vraies réponses de Phi-3 après `make local-model` "
+            "(2,2 Go à télécharger). 4 cœurs et 16 Go : vos heures gratuites partent deux fois plus vite.",
         ),
         "Binder": (
             "Binder",
             "JupyterLab sur mybinder.org, gratuit et sans compte, construit à partir de `environment.yml` (le "
-            "premier démarrage peut prendre quelques minutes). Mode replay seulement : pas d'Ollama, et rien de "
+            "premier démarrage peut prendre quelques minutes). Mode replay seulement : pas d'Ollama, et rien de "
             "ce que vous modifiez n'est conservé.",
         ),
     },
