@@ -51,7 +51,7 @@ class Settings:
                 scenario=scenario,
             )
         if scenario:
-            scenario += _(" ignored (scenarios are recorded failures, for replay only)")
+            scenario += _(" ignored (scenarios are recorded for replay only)")
         saving = f" · {self.answers_from}" if self.answers_from else ""
         if self.mode == "local":
             return _(

@@ -18,6 +18,17 @@ SELF_EXPLAINED = (
     "model_not_pulled",
     "prompt_over_local_context",
 )
+# Codes of the errors the replay server makes itself (a miss, a request it cannot use). Every other error it sends
+# comes from a cassette: an answer of the service, replayed, which learners read as the service's.
+REPLAY_OWN = (
+    "no_recording",
+    "not_found",
+    "length_required",
+    "request_too_large",
+    "invalid_json",
+    "too_deeply_nested",
+    "replay_server_error",
+)
 EXPLAINED = (HttpResponseError, ServiceRequestError, ServiceResponseError)
 # azure-core's words when a closed client is used again (its sync and async transports both start so)
 CLOSED_TRANSPORT = "HTTP transport has already been closed"
@@ -44,6 +55,15 @@ def _requested_model(error: HttpResponseError, default: str) -> str:
         return json.loads(error.response.request.content)["model"]
     except (AttributeError, TypeError, ValueError, KeyError):
         return default
+
+
+def _host(error: BaseException, cfg) -> str:
+    """Who refused, in words: the endpoint's host; in replay, "the service" for a replayed answer of the service
+    (an unknown model's 404, a 429 ...) and the replay server for its own errors and when it cannot be reached."""
+    if cfg.mode != "replay":
+        return urlsplit(getattr(cfg, "upstream", "") or cfg.endpoint).netloc  # record mode: the live service
+    replayed = isinstance(error, HttpResponseError) and getattr(error.error, "code", None) not in REPLAY_OWN
+    return _("the service") if replayed else _("the replay server")
 
 
 def _cause(error: BaseException, host: str, model: str) -> str | None:
@@ -93,9 +113,7 @@ def explain(error: BaseException, cfg) -> str | None:
         return _(CLOSED_ADVICE)
     if isinstance(error, HttpResponseError) and getattr(error.error, "code", None) in SELF_EXPLAINED:
         return error.error.message
-    where = getattr(cfg, "upstream", "") or cfg.endpoint  # record mode: the live service, not the recorder
-    host = _("the replay server") if cfg.mode == "replay" else urlsplit(where).netloc
-    cause = _cause(error, host, cfg.model)
+    cause = _cause(error, _host(error, cfg), cfg.model)
     if cause is None:
         return None
     return (

@@ -13,8 +13,8 @@ FRENCH = {
         "Mode : {mode} · point de terminaison {where}{saving} · {model}{scenario}"
     ),
     " · scenario {scenario}": " · scénario {scenario}",
-    " ignored (scenarios are recorded failures, for replay only)": (
-        " ignoré (les scénarios sont des échecs enregistrés, pour le mode replay seulement)"
+    " ignored (scenarios are recorded for replay only)": (
+        " ignoré (les scénarios sont enregistrés pour le mode replay seulement)"
     ),
     " (retired 2026-07-30: set GITHUB_MODELS_ENDPOINT)": (
         " (retiré le 30 juillet 2026 : définissez GITHUB_MODELS_ENDPOINT)"
@@ -77,10 +77,11 @@ FRENCH = {
         "Le mode record ne peut pas utiliser son dossier d'enregistrements : {error}"
     ),
     # check()
-    "✓ The endpoint answers: {model} said {answer!r}.": "✓ Le point de terminaison répond : {model} a dit {answer!r}.",
+    '✓ The endpoint answers: {model} said "{answer}".': "✓ Le point de terminaison répond : {model} a répondu « {answer} ».",
     # explanations of failed requests
     "What to do: {advice}": "Que faire : {advice}",
     "the replay server": "le serveur de relecture",
+    "the service": "le service",
     "{cause}, or {offline}.": "{cause}, ou {offline}.",
     "set GITHUB_MODELS_MODE=replay to continue offline": (
         "définissez GITHUB_MODELS_MODE=replay pour continuer hors ligne"
@@ -224,7 +225,7 @@ FRENCH = {
     "service said: {said}": (
         "HTTP {status} : le service demande d'attendre {wait:.0f} s{hours} avant de réessayer, plus longtemps "
         "qu'helpers.client() n'attend ({most:.0f} s au total) ; il s'est donc arrêté au lieu de rester bloqué. "
-        "Attendez ce temps-là et réexécutez la cellule. Le service a dit : {said}"
+        "Attendez ce temps-là et réexécutez la cellule. Le service a répondu : {said}"
     ),
     # the chat box
     "Chat box (an ipywidgets widget): run the notebook's cells in JupyterLab to open it here.": (
@@ -242,7 +243,7 @@ FRENCH = {
         "Jetons : {prompt} d'invite + {completion} de complétion = {total} au total"
     ),
     "Tokens: not reported by the service": "Jetons : non communiqués par le service",
-    "{advice} (The service said: {said})": "{advice} (Le service a dit : {said})",
+    "{advice} (The service said: {said})": "{advice} (Le service a répondu : {said})",
     "In replay, the chat box answers its demo conversation (model {model}, system prompt {system!r}): press "
     "Clear, then ask in this order: {questions}": (
         "En mode replay, la boîte de discussion ne répond qu'à sa conversation de démonstration (modèle {model}, "

@@ -1,19 +1,26 @@
 """The failures lesson 05 teaches, replayed through the real SDK: each one's status, code and explanation."""
 
+from pathlib import Path
+
 import nbformat
 import pytest
+from azure.ai.inference import ChatCompletionsClient
 from azure.ai.inference.models import SystemMessage, UserMessage
+from azure.core.credentials import AzureKeyCredential
 from azure.core.exceptions import ClientAuthenticationError, HttpResponseError
 from nbclient import NotebookClient
 
 from helpers import Settings, SettingsError, client, explain, settings
+from helpers.cassette import Library
 from helpers.clients import RetryAfterTooLong
+from helpers.replay import DEFAULT_CASSETTES, start_in_thread
 
 QUESTION = [
     SystemMessage(content="You are a helpful assistant."),
     UserMessage(content="What is the capital of France?"),
 ]
 pytestmark = pytest.mark.timeout(60)
+LESSON_05 = Path(__file__).resolve().parent.parent / "notebooks" / "05-limits-and-errors.ipynb"
 
 
 def fail(cfg, messages=QUESTION, model=None, **client_options) -> HttpResponseError:
@@ -161,3 +168,92 @@ def test_other_value_errors_show_exactly_what_they_show_without_the_helpers(repl
     without = run_cells("cfg = None", *others, folder=tmp_path)[1:]
     assert all(len(outputs) == 1 and outputs[0].output_type == "error" for outputs in with_hook)
     assert with_hook == without
+
+
+# Lesson 05's burst (Try it 3): one minute of the Low tier, played as takes of one cassette
+
+
+def test_the_burst_scenario_counts_down_fifteen_answers_then_refuses_the_sixteenth():
+    server = start_in_thread(Library.load(DEFAULT_CASSETTES), speed=0)  # a fresh kernel's server
+    remaining, key = [], AzureKeyCredential("any")
+
+    def count_down(raw):
+        remaining.append(raw.http_response.headers.get("x-ratelimit-remaining-requests"))
+
+    try:
+        with ChatCompletionsClient(f"{server.url}/_scenario/burst", key, retry_total=0) as burst:
+            answers = [
+                burst.complete(
+                    messages=QUESTION, model="Phi-3-small-8k-instruct", raw_response_hook=count_down
+                )
+                for _ in range(15)
+            ]
+            with pytest.raises(HttpResponseError) as refused:
+                burst.complete(messages=QUESTION, model="Phi-3-small-8k-instruct")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert all(answer.choices[0].message.content for answer in answers)
+    assert remaining == [str(left) for left in range(14, -1, -1)]
+    error = refused.value
+    assert (error.status_code, error.error.code) == (429, "RateLimitReached")
+    assert int(error.response.headers["Retry-After"]) > 1 and "UserByModelByMinute" in error.error.message
+
+
+def test_the_burst_is_a_scenario_and_the_lesson_s_solution_runs_it():
+    cells = nbformat.read(LESSON_05, as_version=4).cells
+    (solution,) = [cell.source for cell in cells if cell.get("id") == "solution-3"]
+    assert 'settings(scenario="burst")' in solution and "retry_total=0" in solution
+    outputs = "".join(
+        output.get("text", "") for cell in cells if cell.get("id") == "solution-3" for output in cell.outputs
+    )
+    assert "Request 15: answered, remaining requests: 0" in outputs and "Request 16: 429" in outputs
+
+
+# What the lesson presents as the service's is explained as the service's; replay's own misses stay replay's
+
+
+def test_a_replayed_unknown_model_is_the_service_s_404_and_a_miss_is_replay_s_own(replay_env):
+    cfg = settings()
+    unknown = explain(fail(cfg, model="Phi-3-large-instruct"), cfg)
+    assert unknown.startswith("HTTP 404: the service does not know model 'Phi-3-large-instruct'")
+    assert "replay server" not in unknown
+    miss = fail(cfg, [QUESTION[0], UserMessage("A question no lesson asks")])
+    assert miss.error.code == "no_recording" and explain(miss, cfg) == miss.error.message
+
+
+def test_a_replayed_retirement_is_the_service_s_not_the_replay_server_s(replay_env):
+    cfg = settings(scenario="retired")
+    assert explain(fail(cfg), cfg).startswith("HTTP 410 Gone: the service is retired")
+
+
+# Lesson 05's show(), run from the lesson's own cell
+
+
+class PlainTextResponse:
+    """What azure-core reads from a response whose body is not JSON (a proxy's page, Ollama's unknown path)."""
+
+    status_code, reason, headers = 404, "Not Found", {"content-type": "text/plain"}
+
+    def text(self):
+        return "404 page not found"
+
+
+def lesson_show():
+    cells = nbformat.read(LESSON_05, as_version=4).cells
+    (source,) = [cell.source for cell in cells if cell.get("id") == "7c30a777"]
+    namespace = {}
+    exec(source, namespace)
+    return namespace["show"]
+
+
+def test_the_lesson_s_show_prints_an_error_whose_body_is_not_json(capsys):
+    error = HttpResponseError(response=PlainTextResponse())
+    assert error.error is None  # azure-core could not read a code from the body
+    lesson_show()(error)
+    assert capsys.readouterr().out == "404 Not Found 404 page not found\n"
+
+
+def test_the_lesson_s_show_prints_the_code_and_message_of_a_json_error(replay_env, capsys):
+    lesson_show()(fail(settings(scenario="bad-key")))
+    assert capsys.readouterr().out.splitlines()[-2:] == ["401 unauthorized", "Bad credentials"]

@@ -275,6 +275,26 @@ def test_the_openai_sdk_sends_only_what_it_is_given_and_one_key_header(service, 
     assert request["path"] == "/chat/completions"
 
 
+def test_the_lesson_s_openai_settings_for_a_foundry_models_endpoint_send_api_key_and_api_version(
+    service, monkeypatch
+):
+    """Step 5's advice for an Azure AI Foundry /models endpoint, run as the lesson prints it (against a fake)."""
+    (cell,) = [
+        c.source for c in nbformat.read(NOTEBOOK, as_version=4).cells if c.get("id") == "foundry-models"
+    ]
+    (snippet,) = re.findall(r"```python\n(.*?)```", cell, re.DOTALL)
+    foundry = "https://<resource>.services.ai.azure.com/models"
+    assert foundry in snippet
+    monkeypatch.setenv("GITHUB_TOKEN", KEY)
+    namespace = {"os": os, "OpenAI": OpenAI}
+    exec(snippet.replace(foundry, service.url), namespace)
+    with namespace["client"] as client:
+        client.chat.completions.create(model=DEFAULT_MODEL, **openai_request("single"))
+    request = sent(service)
+    assert request["headers"]["api-key"] == KEY and request["headers"]["authorization"] == f"Bearer {KEY}"
+    assert request["path"] == "/chat/completions?api-version=2024-05-01-preview"
+
+
 def test_curl_sends_the_command_s_body_and_header_only(service):
     need("curl")
     command = curl_command("single")
