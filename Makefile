@@ -69,7 +69,7 @@ local-model: $(INSTALLED)  ## pull the Ollama build of the lessons' model once, 
 record-local: $(INSTALLED_DEV)  ## record every lesson from a Phi-3 under Ollama (local mode) into $(RECORD_INTO)/
 	$(BIN)/python scripts/run_notebooks.py --record-local $(RECORD_INTO)
 
-cassettes: $(INSTALLED)  ## rewrite the synthetic cassettes
+cassettes: $(INSTALLED_DEV)  ## rewrite the synthetic cassettes (dev: its tokenizers)
 	$(BIN)/python scripts/synthesize.py
 
 $(INSTALLED): pyproject.toml js/package-lock.json  # the runtime only: no test or lint tools

