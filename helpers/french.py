@@ -17,7 +17,7 @@ FRENCH = {
         " ignoré (les scénarios sont enregistrés pour le mode replay seulement)"
     ),
     " (retired 2026-07-30: set GITHUB_MODELS_ENDPOINT)": (
-        " (retiré le 30 juillet 2026 : définissez GITHUB_MODELS_ENDPOINT)"
+        " (retiré le 30 juillet 2026 : définissez GITHUB_MODELS_ENDPOINT)"
     ),
     "saving to {folder}/": "enregistre dans {folder}/",
     "recorded answers": "réponses enregistrées",
@@ -27,20 +27,20 @@ FRENCH = {
     "GITHUB_MODELS_MODE={mode!r} is not a mode. Use replay (the default: offline, recorded answers), local (a "
     "Phi-3 running under Ollama on this machine), live (a real endpoint) or record (live, saving each answer for "
     "replay).": (
-        "GITHUB_MODELS_MODE={mode!r} n'est pas un mode. Utilisez replay (par défaut : hors ligne, réponses "
+        "GITHUB_MODELS_MODE={mode!r} n'est pas un mode. Utilisez replay (par défaut : hors ligne, réponses "
         "enregistrées), local (un Phi-3 qui tourne sous Ollama sur cette machine), live (un vrai point de "
         "terminaison) ou record (en direct, en enregistrant chaque réponse pour le mode replay)."
     ),
     "GITHUB_MODELS_LANG={chosen!r} is not a language of these lessons. Use en or fr, or unset it: helpers then "
     "speak the notebook's language (French in notebooks/fr/, English elsewhere).": (
         "GITHUB_MODELS_LANG={chosen!r} n'est pas une langue de ces leçons. Utilisez en ou fr, ou supprimez la "
-        "variable : les helpers affichent alors leurs messages dans la langue du notebook (le français dans "
+        "variable : les helpers affichent alors leurs messages dans la langue du notebook (le français dans "
         "notebooks/fr/, l'anglais ailleurs)."
     ),
     "is not an http(s) URL": "n'est pas une URL http(s)",
     "has a query or fragment": "contient une chaîne de requête (?…) ou un fragment (#…)",
     "includes the route: the SDK adds /chat/completions itself": (
-        "contient la route : le SDK ajoute lui-même /chat/completions"
+        "contient la route : le SDK ajoute lui-même /chat/completions"
     ),
     "{source}={endpoint!r} {problem}. Set it to the base URL of a compatible service, for example "
     "https://models.github.ai/inference or https://<resource>.services.ai.azure.com/models.": (
@@ -56,30 +56,30 @@ FRENCH = {
     ),
     "The cassette folder {folder!r} holds no *.json cassettes, so replay has nothing to answer with. Unset "
     "GITHUB_MODELS_CASSETTES to use the recordings shipped with the lessons.": (
-        "Le dossier d'enregistrements {folder!r} ne contient aucun fichier *.json : le mode replay n'a rien pour "
+        "Le dossier d'enregistrements {folder!r} ne contient aucun fichier *.json : le mode replay n'a rien pour "
         "répondre. Supprimez GITHUB_MODELS_CASSETTES pour utiliser les enregistrements fournis avec les leçons."
     ),
     "GITHUB_MODELS_MODEL={model!r} has no recordings to replay. Recorded models: {models}. Unset "
     "GITHUB_MODELS_MODEL, or ask a real model: local mode (GITHUB_MODELS_MODE=local, Phi-3 under Ollama on this "
     "machine) or live mode.": (
-        "GITHUB_MODELS_MODEL={model!r} n'a aucun enregistrement à rejouer. Modèles enregistrés : {models}. "
-        "Supprimez GITHUB_MODELS_MODEL, ou interrogez un vrai modèle : mode local (GITHUB_MODELS_MODE=local, "
+        "GITHUB_MODELS_MODEL={model!r} n'a aucun enregistrement à rejouer. Modèles enregistrés : {models}. "
+        "Supprimez GITHUB_MODELS_MODEL, ou interrogez un vrai modèle : mode local (GITHUB_MODELS_MODE=local, "
         "Phi-3 sous Ollama sur cette machine) ou mode live."
     ),
     "settings(scenario={scenario!r}): replay has no such scenario. Recorded scenarios: {scenarios}.": (
-        "settings(scenario={scenario!r}) : le mode replay n'a pas ce scénario. Scénarios enregistrés : {scenarios}."
+        "settings(scenario={scenario!r}) : le mode replay n'a pas ce scénario. Scénarios enregistrés : {scenarios}."
     ),
     "none": "aucun",
     "Local mode cannot use its cassette folder: {error}": (
-        "Le mode local ne peut pas utiliser son dossier d'enregistrements : {error}"
+        "Le mode local ne peut pas utiliser son dossier d'enregistrements : {error}"
     ),
     "Record mode cannot use its cassette folder: {error}": (
-        "Le mode record ne peut pas utiliser son dossier d'enregistrements : {error}"
+        "Le mode record ne peut pas utiliser son dossier d'enregistrements : {error}"
     ),
     # check()
     '✓ The endpoint answers: {model} said "{answer}".': "✓ Le point de terminaison répond : {model} a répondu « {answer} ».",
     # explanations of failed requests
-    "What to do: {advice}": "Que faire : {advice}",
+    "What to do: {advice}": "Que faire : {advice}",
     "the replay server": "le serveur de relecture",
     "the service": "le service",
     "{cause}, or {offline}.": "{cause}, ou {offline}.",
@@ -88,47 +88,47 @@ FRENCH = {
     ),
     "The client was closed (client.close(), or the end of its with block): re-run the cell that builds the "
     "client, then this one.": (
-        "Le client a été fermé (client.close(), ou la fin de son bloc with) : réexécutez la cellule qui crée le "
+        "Le client a été fermé (client.close(), ou la fin de son bloc with) : réexécutez la cellule qui crée le "
         "client, puis celle-ci."
     ),
     "Cannot reach {host}: the host does not answer ({error}). Check GITHUB_MODELS_ENDPOINT and your network": (
-        "Impossible de joindre {host} : l'hôte ne répond pas ({error}). Vérifiez GITHUB_MODELS_ENDPOINT et votre "
+        "Impossible de joindre {host} : l'hôte ne répond pas ({error}). Vérifiez GITHUB_MODELS_ENDPOINT et votre "
         "réseau"
     ),
     "HTTP 401: {host} refused the key in GITHUB_TOKEN. Check that it is current and allowed to use models (a "
     "fine-grained token needs the models: read permission)": (
-        "HTTP 401 : {host} a refusé la clé de GITHUB_TOKEN. Vérifiez qu'elle est valide et autorisée à utiliser "
-        "les modèles (un jeton à granularité fine a besoin de la permission models: read)"
+        "HTTP 401 : {host} a refusé la clé de GITHUB_TOKEN. Vérifiez qu'elle est valide et autorisée à utiliser "
+        "les modèles (un jeton à granularité fine a besoin de la permission models : read)"
     ),
     "HTTP 403: {host} refused the key in GITHUB_TOKEN for this model. Check the token's permissions": (
-        "HTTP 403 : {host} a refusé la clé de GITHUB_TOKEN pour ce modèle. Vérifiez les permissions du jeton"
+        "HTTP 403 : {host} a refusé la clé de GITHUB_TOKEN pour ce modèle. Vérifiez les permissions du jeton"
     ),
     "HTTP 404: {host} does not know model {model!r} (or the endpoint path is wrong). Check the model name "
     "(GITHUB_MODELS_MODEL, or the model= your code passes) and GITHUB_MODELS_ENDPOINT": (
-        "HTTP 404 : {host} ne connaît pas le modèle {model!r} (ou le chemin du point de terminaison est faux). "
+        "HTTP 404 : {host} ne connaît pas le modèle {model!r} (ou le chemin du point de terminaison est faux). "
         "Vérifiez le nom du modèle (GITHUB_MODELS_MODEL, ou le model= que passe votre code) et "
         "GITHUB_MODELS_ENDPOINT"
     ),
     "HTTP 410 Gone: {host} is retired (GitHub Models shut down on 2026-07-30). Point GITHUB_MODELS_ENDPOINT at a "
     "live compatible service": (
-        "HTTP 410 Gone : {host} est retiré (GitHub Models s'est arrêté le 30 juillet 2026). Faites pointer "
+        "HTTP 410 Gone : {host} est retiré (GitHub Models s'est arrêté le 30 juillet 2026). Faites pointer "
         "GITHUB_MODELS_ENDPOINT vers un service compatible en activité"
     ),
     "HTTP 413: the request is larger than the model accepts (the free tier took 8000 tokens in). Send less: "
     "shorten or trim the messages": (
-        "HTTP 413 : la requête dépasse ce qu'accepte le modèle (l'offre gratuite acceptait au plus 8 000 jetons en "
-        "entrée). Envoyez moins : raccourcissez ou élaguez les messages"
+        "HTTP 413 : la requête dépasse ce qu'accepte le modèle (l'offre gratuite acceptait au plus 8 000 jetons en "
+        "entrée). Envoyez moins : raccourcissez ou élaguez les messages"
     ),
     "HTTP 429: rate limit reached. Wait {wait} before the next request, or send fewer requests per minute and "
     "per day": (
-        "HTTP 429 : limite de débit atteinte. Attendez {wait} avant la requête suivante, ou envoyez moins de "
+        "HTTP 429 : limite de débit atteinte. Attendez {wait} avant la requête suivante, ou envoyez moins de "
         "requêtes par minute et par jour"
     ),
     "{seconds} s": "{seconds} s",
     "a minute": "une minute",
     "HTTP 400: the content filter blocked this request (filtered: {categories}). Rephrase it; the filters could "
     "not be turned off on GitHub Models (a paid Azure deployment lets you configure them)": (
-        "HTTP 400 : le filtre de contenu a bloqué cette requête (filtré : {categories}). Reformulez-la ; les "
+        "HTTP 400 : le filtre de contenu a bloqué cette requête (filtré : {categories}). Reformulez-la ; les "
         "filtres ne pouvaient pas être désactivés sur GitHub Models (un déploiement Azure payant permet de les "
         "configurer)"
     ),
@@ -141,10 +141,10 @@ FRENCH = {
     "folder and replayed after a kernel restart.": (
         "Aucun enregistrement pour cette requête{where} (modèle {model!r}, dernier message utilisateur "
         "{question!r}).{nearest} Le mode replay ne répond qu'aux requêtes que font les leçons, telles qu'elles "
-        "sont écrites : réexécutez la cellule de la leçon sans la modifier. Pour poser n'importe quelle question, "
-        "utilisez un vrai modèle : Phi-3 sur cette machine (GITHUB_MODELS_MODE=local, leçon 00), ou un point de "
+        "sont écrites : réexécutez la cellule de la leçon sans la modifier. Pour poser n'importe quelle question, "
+        "utilisez un vrai modèle : Phi-3 sur cette machine (GITHUB_MODELS_MODE=local, leçon 00), ou un point de "
         "terminaison en direct (GITHUB_MODELS_MODE=live avec GITHUB_TOKEN et GITHUB_MODELS_ENDPOINT). Pour "
-        "enregistrer la réponse et la rejouer, utilisez GITHUB_MODELS_MODE=record avec ces deux réglages : elle "
+        "enregistrer la réponse et la rejouer, utilisez GITHUB_MODELS_MODE=record avec ces deux réglages : elle "
         "est enregistrée dans le dossier GITHUB_MODELS_CASSETTES et rejouée après un redémarrage du noyau."
     ),
     " in scenario {scenario!r}": " dans le scénario {scenario!r}",
@@ -162,10 +162,10 @@ FRENCH = {
         "démarrez-le (lancez `ollama serve` dans un terminal, ou ouvrez l'application Ollama)"
     ),
     "⚠ Ollama does not answer at {where}: {start}, then re-run this cell.": (
-        "⚠ Ollama ne répond pas sur {where} : {start}, puis réexécutez cette cellule."
+        "⚠ Ollama ne répond pas sur {where} : {start}, puis réexécutez cette cellule."
     ),
-    "⚠ Ollama at {where} does not have {tag}: {advice}.": "⚠ Ollama à {where} n'a pas {tag} : {advice}.",
-    "Ollama at {where} does not have {tag}: {advice}.": "Ollama à {where} n'a pas {tag} : {advice}.",
+    "⚠ Ollama at {where} does not have {tag}: {advice}.": "⚠ Ollama à {where} n'a pas {tag} : {advice}.",
+    "Ollama at {where} does not have {tag}: {advice}.": "Ollama à {where} n'a pas {tag} : {advice}.",
     "pull it once with `ollama pull {tag}`{size}, then run the cell again": (
         "téléchargez-le une fois avec `ollama pull {tag}`{size}, puis réexécutez la cellule"
     ),
@@ -174,15 +174,15 @@ FRENCH = {
     "Ollama at {where} has no model {tag!r}. Check the name (`ollama list` shows what is pulled; the lessons' "
     "models are {choices}), or, if Ollama's library has it, {advice}.": (
         "Ollama à {where} n'a pas de modèle {tag!r}. Vérifiez le nom (`ollama list` montre les modèles "
-        "téléchargés ; ceux des leçons sont {choices}) ou, si la bibliothèque d'Ollama l'a, {advice}."
+        "téléchargés ; ceux des leçons sont {choices}) ou, si la bibliothèque d'Ollama l'a, {advice}."
     ),
     "Ollama does not answer at {where}: {start}, then run the cell again. Check OLLAMA_HOST if it listens "
     "elsewhere, or {offline}.": (
-        "Ollama ne répond pas sur {where} : {start}, puis réexécutez la cellule. Vérifiez OLLAMA_HOST s'il écoute "
+        "Ollama ne répond pas sur {where} : {start}, puis réexécutez la cellule. Vérifiez OLLAMA_HOST s'il écoute "
         "ailleurs, ou {offline}."
     ),
     "Ollama does not answer at {where}: {start}, then run this cell again.": (
-        "Ollama ne répond pas sur {where} : {start}, puis réexécutez cette cellule."
+        "Ollama ne répond pas sur {where} : {start}, puis réexécutez cette cellule."
     ),
     "OLLAMA_HOST={text!r} is not where Ollama listens. Use host:port or a URL, for example localhost:11434 or "
     "http://localhost:11434 (unset it for that default).": (
@@ -193,7 +193,7 @@ FRENCH = {
     "none). Use one that runs locally: {choices}; set GITHUB_MODELS_MODEL to it, or unset it for "
     "Phi-3-mini-4k-instruct.": (
         "{model} n'a pas de version locale (llama.cpp ne sait pas convertir l'attention éparse par blocs de "
-        "Phi-3-small, donc Ollama n'en a pas). Prenez un modèle qui tourne en local : {choices} ; mettez-le dans "
+        "Phi-3-small, donc Ollama n'en a pas). Prenez un modèle qui tourne en local : {choices} ; mettez-le dans "
         "GITHUB_MODELS_MODEL, ou supprimez la variable pour Phi-3-mini-4k-instruct."
     ),
     "This prompt is about {tokens} tokens, more than the {limit} tokens {tag} gets in Ollama, which would "
@@ -208,14 +208,14 @@ FRENCH = {
     ),
     "use a 128k model (Phi-3-mini-128k-instruct: `ollama pull phi3:mini-128k`) with Ollama started with "
     "OLLAMA_CONTEXT_LENGTH=32768": (
-        "prenez un modèle 128k (Phi-3-mini-128k-instruct : `ollama pull phi3:mini-128k`) avec Ollama démarré avec "
+        "prenez un modèle 128k (Phi-3-mini-128k-instruct : `ollama pull phi3:mini-128k`) avec Ollama démarré avec "
         "OLLAMA_CONTEXT_LENGTH=32768"
     ),
     "no local build": "pas de version locale",
     "not pulled (ollama pull {tag}{size})": "pas téléchargé (ollama pull {tag}{size})",
     "Nothing to compare: Ollama at {where} has none of these models. Pull one first: make local-model (phi3:mini, "
     "about 2.2 GB), then run this cell again.": (
-        "Rien à comparer : Ollama à {where} n'a aucun de ces modèles. Téléchargez-en un d'abord : make "
+        "Rien à comparer : Ollama à {where} n'a aucun de ces modèles. Téléchargez-en un d'abord : make "
         "local-model (phi3:mini, environ 2,2 Go), puis réexécutez cette cellule."
     ),
     # helpers.client()'s bounded retries
@@ -223,13 +223,13 @@ FRENCH = {
     "HTTP {status}: the service asks to wait {wait:.0f} s{hours} before retrying, longer than helpers.client() "
     "waits ({most:.0f} s in total), so it stopped instead of hanging. Wait that long and run the cell again. The "
     "service said: {said}": (
-        "HTTP {status} : le service demande d'attendre {wait:.0f} s{hours} avant de réessayer, plus longtemps "
-        "qu'helpers.client() n'attend ({most:.0f} s au total) ; il s'est donc arrêté au lieu de rester bloqué. "
-        "Attendez ce temps-là et réexécutez la cellule. Le service a répondu : {said}"
+        "HTTP {status} : le service demande d'attendre {wait:.0f} s{hours} avant de réessayer, plus longtemps "
+        "qu'helpers.client() n'attend ({most:.0f} s au total) ; il s'est donc arrêté au lieu de rester bloqué. "
+        "Attendez ce temps-là et réexécutez la cellule. Le service a répondu : {said}"
     ),
     # the chat box
     "Chat box (an ipywidgets widget): run the notebook's cells in JupyterLab to open it here.": (
-        "Boîte de discussion (un widget ipywidgets) : exécutez les cellules du notebook dans JupyterLab pour "
+        "Boîte de discussion (un widget ipywidgets) : exécutez les cellules du notebook dans JupyterLab pour "
         "l'ouvrir ici."
     ),
     "Model": "Modèle",
@@ -240,13 +240,13 @@ FRENCH = {
     "You": "Vous",
     "Assistant": "Assistant",
     "Tokens: {prompt} prompt + {completion} completion = {total} total": (
-        "Jetons : {prompt} d'invite + {completion} de complétion = {total} au total"
+        "Jetons : {prompt} d'invite + {completion} de complétion = {total} au total"
     ),
-    "Tokens: not reported by the service": "Jetons : non communiqués par le service",
-    "{advice} (The service said: {said})": "{advice} (Le service a répondu : {said})",
+    "Tokens: not reported by the service": "Jetons : non communiqués par le service",
+    "{advice} (The service said: {said})": "{advice} (Le service a répondu : {said})",
     "In replay, the chat box answers its demo conversation (model {model}, system prompt {system!r}): press "
     "Clear, then ask in this order: {questions}": (
         "En mode replay, la boîte de discussion ne répond qu'à sa conversation de démonstration (modèle {model}, "
-        "message système {system!r}) : appuyez sur Effacer, puis posez dans cet ordre : {questions}"
+        "message système {system!r}) : appuyez sur Effacer, puis posez dans cet ordre : {questions}"
     ),
 }

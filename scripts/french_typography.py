@@ -3,8 +3,8 @@
 French puts a narrow no-break space (U+202F) before ; ? ! and between groups of digits ("8 000"), and a no-break
 space (U+00A0) before : and inside « ». A plain space there lets a line break before the colon. This script lists
 every place the French lessons' prose, README.fr.md and the French sentences helpers print get it wrong, and with
-``--fix`` rewrites them. Code (fenced or in backticks), URLs, link targets, HTML tags and {placeholders} are left
-as they are. tests/test_french_typography.py runs it.
+``--fix`` rewrites them. Code (fenced or in backticks), URLs, link targets, the text of links to other sites (often
+a title in English), HTML tags and {placeholders} are left as they are. tests/test_french_typography.py runs it.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ NARROW, NBSP = "\u202f", "\u00a0"
 KEPT = re.compile(
     r"```.*?```"  # a fenced block
     r"|`[^`\n]*`"  # code in a sentence
+    r"|\[[^\]\n]*\](?=\(https?://)"  # the text of a link to another site: often its title, in its own language
     r"|\]\([^)\s]*\)"  # a link's target
     r"|<[^>\n]*>"  # an HTML tag
     r"|https?://[^\s)>\]]+"  # a bare URL

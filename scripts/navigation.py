@@ -152,7 +152,7 @@ def lessons(root: Path, edition: Edition = ENGLISH) -> list[Lesson]:
             raise SystemExit(
                 f"{path.name}: the first cell must be '# {path.name[:2]} · Title', a blank line, a sentence"
             )
-        found.append(Lesson(path, match[1], match[2], " ".join(match[3].split())))
+        found.append(Lesson(path, match[1], match[2], re.sub(r"[ \t\n]+", " ", match[3]).strip()))
     return found
 
 

@@ -396,8 +396,8 @@ EXCHANGES = [
         },
     ),
     exchange(
-        "primary-colours",
-        [SYSTEM, user("Name the three primary colours.")],
+        "primary-colors",
+        [SYSTEM, user("Name the three primary colors.")],
         "The three primary colors in traditional color theory are red, yellow, and blue.",
         stream=True,
     ),

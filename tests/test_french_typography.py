@@ -44,6 +44,7 @@ def test_each_rule_is_found_and_fixed(wrong, right):
         "à 10:30, en 2026, sur le port 11434",
         "![le graphique](chart.png)",
         "une requête (?…) ou un fragment (#…)",
+        "l'article [What are tokens and how to count them?](https://help.openai.com/x) d'OpenAI",
     ],
 )
 def test_code_urls_placeholders_times_and_years_are_left_alone(kept):

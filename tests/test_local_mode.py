@@ -358,7 +358,7 @@ def test_lesson_04_s_curl_and_javascript_cells_get_phi3_mini_s_answers(local):
     assert [(program, answer_text(output)) for program, output in clients] == [
         (program, f"Fake phi3:mini answer to: {question}")
         for program, question in [
-            *(("curl", q) for q in [*questions, "Name the three primary colours."]),
+            *(("curl", q) for q in [*questions, "Name the three primary colors."]),
             *(("node", q) for q in [*questions, "Give me 5 good reasons why I should exercise every day."]),
         ]
     ]

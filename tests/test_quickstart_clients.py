@@ -29,9 +29,9 @@ NOTEBOOK = ROOT / "notebooks" / "04-rest-and-javascript.ipynb"
 CALLS = ("single", "multi-turn", "stream")
 SAMPLES = {"single": "single-call.mjs", "multi-turn": "multi-turn.mjs", "stream": "streaming.mjs"}
 SEED = {"single": "single-call", "multi-turn": "multi-turn", "stream": "streaming-exercise"}
-# The quick start's cURL call sends no sampling parameters; lesson 04 streams the short primary-colours answer
+# The quick start's cURL call sends no sampling parameters; lesson 04 streams the short primary-colors answer
 # with cURL (18 events, where the exercise answer takes 130), to keep the raw stream readable.
-CURL = {**SEED, "single": "capital-of-france", "stream": "primary-colours"}
+CURL = {**SEED, "single": "capital-of-france", "stream": "primary-colors"}
 MAGICS = ("%%bash", "%%bash --no-raise-error")
 KEY = "replay-test-key"
 SYSTEM = {"role": "system", "content": "You are a helpful assistant."}
