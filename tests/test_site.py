@@ -55,7 +55,7 @@ WORDS = {
         "still": "boîte de discussion",
         "note": "a besoin d'un noyau en marche",
         "searched": "Recherche terminée",
-        "search": ("diffusion", "03 · La diffusion en continu"),
+        "search": ("diffusion", "03 · Le streaming"),
     },
 }
 
