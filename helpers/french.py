@@ -192,7 +192,7 @@ FRENCH = {
     "{model} has no local build (llama.cpp cannot convert Phi-3-small's block-sparse attention, so Ollama has "
     "none). Use one that runs locally: {choices}; set GITHUB_MODELS_MODEL to it, or unset it for "
     "Phi-3-mini-4k-instruct.": (
-        "{model} n'a pas de version locale (llama.cpp ne sait pas convertir l'attention éparse par blocs de "
+        "{model} n'a pas de version locale (llama.cpp ne sait pas convertir l'attention parcimonieuse par blocs de "
         "Phi-3-small, donc Ollama n'en a pas). Prenez un modèle qui tourne en local : {choices} ; mettez-le dans "
         "GITHUB_MODELS_MODEL, ou supprimez la variable pour Phi-3-mini-4k-instruct."
     ),

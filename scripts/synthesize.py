@@ -190,7 +190,7 @@ ANSWERS = (  # each model's answers to COMPARE_PROMPTS, in the order of MODELS; 
         "A large language model (LLM) is a type of artificial intelligence that is trained on vast amounts of text "
         "data to understand and generate human-like language. It works by predicting the next word in a sequence, "
         "which allows it to answer questions, summarize information, and write text that sounds natural. Examples "
-        "include models like GPT-3 and Phi-3.",
+        "include models like GPT-3 and BERT.",
         "Waves crash upon the shore,\nWhispering secrets of the deep,\nEndless blue embrace.\n\nThis haiku "
         "captures the rhythmic motion of the sea and the mystery of its vast depths.",
     ),
