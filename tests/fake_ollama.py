@@ -14,14 +14,15 @@ fb30760996871fa9460115c753afd2c60d4ab0f7, 2026-08-21, newest release v0.32.15 = 
 
 Routes (server/routes.go, GenerateRoutes): ``GET|HEAD /`` "Ollama is running"; ``GET|HEAD /api/version``;
 ``GET|HEAD /api/tags``; ``POST /api/pull``; ``POST /api/show``; ``POST /v1/chat/completions``
-(middleware.ChatMiddleware then ChatHandler); ``GET /v1/models`` and ``GET /v1/models/:model``. Routing is
+(middleware.ChatMiddleware then ChatHandler); ``POST /v1/embeddings`` (see below); ``GET /v1/models`` and
+``GET /v1/models/:model``. Routing is
 on the URL path only: the query string is never read (``?api-version=`` is harmless) and no handler reads
 ``Authorization`` or ``api-key``. An unknown path gets gin's ``404 page not found`` (text/plain, no JSON);
 a known path with the wrong method gets ``405 method not allowed`` with an ``Allow`` header (gin v1.10.0
 with ``HandleMethodNotAllowed``, since v0.7.0, 4090aca97b768e093832a5b2ed101bb867168d5c; 404 before);
 ``/v1/chat/completions/`` is redirected (gin's RedirectTrailingSlash: 307 for POST, 301 for GET) and
 ``//v1/chat/completions`` is a 404. Other routes of real Ollama (``/api/chat``, ``/api/generate``,
-``/v1/completions``, ``/v1/embeddings``, ...) are not modelled: the fake answers them 501 so a test that
+``/v1/completions``, ``/api/embed``, ...) are not modelled: the fake answers them 501 so a test that
 strays there fails loudly instead of seeing a plausible 404.
 
 Headers that do matter (same GenerateRoutes): gin-contrib/cors v1.7.2 with envconfig.AllowedOrigins()
@@ -100,19 +101,47 @@ Lists: ``/api/tags`` is ``{"models": [{"name","model","modified_at","size","dige
 ``pull model manifest: file does not exist``. Sizes, digests, dates, quantizations and training contexts of
 tags are illustrative, not measured.
 
-Not modelled: tools and tool calls, images, thinking, logprobs, structured outputs, ``keep_alive``, model
+``/v1/embeddings`` (since v0.2.6, 987dbab0b; middleware/openai.go EmbeddingsMiddleware, EmbedWriter;
+openai/openai.go EmbedRequest, ToEmbeddingList; server/routes.go EmbedHandler, normalize): request fields
+``input`` (a string or a list of strings), ``model``, ``dimensions``, ``encoding_format`` (``float`` or
+``base64``, case-insensitive, since v0.12.7, e0ead1ade; before it the field was not read); anything else
+(the SDK's ``input_type``) is ignored. Middleware 400s (gin JSON, no newline): ``Invalid value for
+'encoding_format' = <x>. Supported values: ['float', 'base64'].``, ``invalid input`` for a missing input or
+an empty list (``""`` becomes ``[""]``); EmbedHandler's ``invalid input type`` (a list item that is not a
+string) and ``model '<name>' not found`` (404) are re-encoded by writeError like the chat errors. Answer
+(json.Encoder, newline): ``{"object":"list","data":[{"object":"embedding","embedding":[...],"index":i}],
+"model":<as sent>,"usage":{"prompt_tokens":n,"total_tokens":n}}``; each vector L2-normalized, and with
+``dimensions`` below the model's length cut to it and normalized again; base64 is the float32 values
+little-endian. No ``id``, no ``created``. Vectors here are derived from a hash of the text (equal texts,
+equal vectors; unrelated to meaning). Ollama checks no capability before embedding (scheduleRunner with an
+empty capability list): a chat model's runner is started without ``--embedding`` (llm/llama_server.go
+appendBatchArgs: only GGUFs with ``<arch>.pooling_type``), and what llama-server then answers is not read
+here, so the fake answers 501 for a tag that is not an embedding model rather than guess.
+
+``response_format`` (openai/openai.go FromChatRequest, ResponseFormat, JsonSchema at HEAD): only ``type``
+(trimmed, lower-cased) and ``json_schema.schema`` are read; ``json_object`` becomes Ollama's ``format: "json"``,
+``json_schema`` with a ``json_schema`` its ``schema`` as the format (``name``, ``description``, ``strict`` are
+dropped), and ``text``, any other type, or ``json_schema`` without one set no format: the answer is plain text and
+no error is raised. With a format, sampling is constrained to JSON (to the schema), so the fake answers JSON: for
+``json_object`` ``{"answer": "<the fake text>"}``, for a schema an instance of it (strings are the fake text,
+integers and numbers 0, booleans true, an enum its first value, arrays one item, objects every property). Cut by
+``max_tokens`` it is cut JSON with ``finish_reason`` ``length``, as Ollama's num_predict cuts it.
+
+Not modelled: tools and tool calls, images, thinking, logprobs, ``keep_alive``, model
 loading time and errors while a stream runs. Tokens are whitespace-separated words; the prompt renders as
 Phi-3's template does, two tokens per message (``<|role|>``, ``<|end|>``) plus one (``<|assistant|>``).
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import ipaddress
 import json
 import random
 import re
 import socket
+import struct
 import sys
 import threading
 import time
@@ -147,6 +176,7 @@ class Tag:
     quantization: str
     train_context: int | None  # the model's own context length; None: no cap
     size: int
+    embedding_length: int | None = None  # an embedding model's vector length; None: a chat model
 
 
 LIBRARY: dict[str, Tag] = {
@@ -157,6 +187,8 @@ LIBRARY: dict[str, Tag] = {
     "phi3.5:latest": Tag("phi3", "3.8B", "Q4_0", 131072, 2_176_178_400),
     "phi4:latest": Tag("phi3", "14.7B", "Q4_K_M", 16384, 9_053_116_391),
     "phi4-mini:latest": Tag("phi3", "3.8B", "Q4_K_M", 131072, 2_491_876_774),
+    "embeddinggemma:latest": Tag("gemma3", "307M", "BF16", 2048, 621_875_418, embedding_length=768),
+    "all-minilm:latest": Tag("bert", "23M", "F16", 512, 45_960_996, embedding_length=384),
 }
 
 ALLOWED_ORIGINS = [
@@ -175,6 +207,7 @@ MODELLED = {
     "/api/pull": {"POST"},
     "/api/show": {"POST"},
     "/v1/chat/completions": {"POST"},
+    "/v1/embeddings": {"POST"},
     "/v1/models": {"GET"},
 }
 NOT_MODELLED = {
@@ -193,7 +226,6 @@ NOT_MODELLED = {
     "/api/experimental/web_search": {"POST"},
     "/api/experimental/web_fetch": {"POST"},
     "/v1/completions": {"POST"},
-    "/v1/embeddings": {"POST"},
     "/v1/responses": {"POST"},
     "/v1/audio/transcriptions": {"POST"},
     "/v1/messages": {"POST"},
@@ -228,6 +260,23 @@ MESSAGE_FIELDS = {
     "name": "string",
     "tool_call_id": "string",
 }
+
+
+def normalized(vector: list[float]) -> list[float]:
+    """server/routes.go normalize: the vector over its L2 norm, rounded to float32."""
+    norm = 1.0 / max(sum(v * v for v in vector) ** 0.5, 1e-12)
+    return [struct.unpack("<f", struct.pack("<f", v * norm))[0] for v in vector]
+
+
+def fake_embedding(text: str, length: int) -> list[float]:
+    """A deterministic unit vector for a text (from its SHA-256; equal texts get equal vectors)."""
+    seed = random.Random(hashlib.sha256(text.encode()).digest())
+    return normalized([seed.uniform(-1, 1) for _ in range(length)])
+
+
+def float32_base64(vector: list[float]) -> str:
+    """openai.floatsToBase64: the float32 values, little-endian, in standard base64."""
+    return base64.b64encode(struct.pack(f"<{len(vector)}f", *vector)).decode()
 
 
 def parse_version(version: str) -> tuple[int, int, int]:
@@ -307,6 +356,35 @@ def unmarshal_error(value: Any, where: str, go_type: str) -> BadRequest:
     return BadRequest(
         f"json: cannot unmarshal {kind} into Go struct field ChatCompletionRequest.{where} of type {go_type}"
     )
+
+
+def instance(schema: Any, text: str) -> Any:
+    """A value that fits a JSON schema, its strings the fake text (the module docstring)."""
+    if not isinstance(schema, dict):
+        return text
+    if schema.get("enum"):
+        return schema["enum"][0]
+    kind = schema.get("type")
+    kind = kind[0] if isinstance(kind, list) and kind else kind
+    if kind == "object" or (kind is None and "properties" in schema):
+        properties = schema.get("properties") or {}
+        return {name: instance(rule, text) for name, rule in properties.items()}
+    if kind == "array":
+        return [instance(schema.get("items"), text)]
+    return {"integer": 0, "number": 0, "boolean": True, "null": None}.get(kind, text)
+
+
+def formatted(response_format: Any, text: str) -> str:
+    """The answer as Ollama's format constrains it (FromChatRequest): JSON for json_object and json_schema."""
+    if not isinstance(response_format, dict) or not isinstance(response_format.get("type"), str):
+        return text
+    kind = response_format["type"].strip().lower()
+    if kind == "json_object":
+        return json.dumps({"answer": text}, ensure_ascii=False)
+    schema = response_format.get("json_schema")
+    if kind == "json_schema" and isinstance(schema, dict) and "schema" in schema:
+        return json.dumps(instance(schema["schema"], text), ensure_ascii=False)
+    return text
 
 
 def decode_chat_request(raw: bytes) -> dict:
@@ -593,6 +671,8 @@ class Handler(BaseHTTPRequestHandler):
             return self.show()
         if path == "/api/pull":
             return self.pull()
+        if path == "/v1/embeddings":
+            return self.embeddings()
         return self.chat()
 
     def show(self) -> None:
@@ -667,6 +747,49 @@ class Handler(BaseHTTPRequestHandler):
     def end_chunked(self) -> None:
         self.wfile.write(b"0\r\n\r\n")
         self.wfile.flush()
+
+    # ---- /v1/embeddings (issue 22) ---------------------------------------------------------------
+
+    def embeddings(self) -> None:
+        """EmbeddingsMiddleware, EmbedHandler and EmbedWriter (see the module docstring)."""
+        request = self.received.json
+        if not isinstance(request, dict):
+            if not self.received.body or request is None:
+                return self.middleware_error("EOF" if not self.received.body else "invalid character")
+            kind = json_kind(request).removeprefix("number ").split(" ")[0]
+            kind = "number" if isinstance(request, int | float) and not isinstance(request, bool) else kind
+            return self.middleware_error(
+                f"json: cannot unmarshal {kind} into Go value of type openai.EmbedRequest"
+            )
+        encoding = request.get("encoding_format") or ""
+        if encoding and encoding.lower() not in ("float", "base64"):
+            return self.middleware_error(
+                f"Invalid value for 'encoding_format' = {encoding}. Supported values: ['float', 'base64']."
+            )
+        given = [""] if request.get("input") == "" else request.get("input")
+        if given is None or given == []:
+            return self.middleware_error("invalid input")
+        texts = [given] if isinstance(given, str) else given
+        if not isinstance(texts, list) or not all(isinstance(text, str) for text in texts):
+            return self.openai_error(400, "invalid input type")
+        name = request.get("model") or ""
+        if tag_of(name) not in self.server.pulled_tags():
+            return self.openai_error(404, f"model '{name}' not found")
+        length = self.server.tag_info(tag_of(name)).embedding_length
+        if length is None:
+            message = f"fake Ollama does not model embeddings from a chat model ({name})".encode()
+            return self.reply(501, message, "text/plain; charset=utf-8")
+        dimensions = request.get("dimensions") or 0
+        data = []
+        for index, text in enumerate(texts):
+            vector = fake_embedding(text, length)
+            if 0 < dimensions < length:
+                vector = normalized(vector[:dimensions])
+            value = float32_base64(vector) if encoding.lower() == "base64" else vector
+            data.append({"object": "embedding", "embedding": value, "index": index})
+        tokens = sum(len(text.split()) for text in texts)
+        usage = {"prompt_tokens": tokens, "total_tokens": tokens}
+        self.writer_json(200, {"object": "list", "data": data, "model": name, "usage": usage})
 
     # ---- /v1/chat/completions ---------------------------------------------------------------------
 
@@ -936,7 +1059,7 @@ class FakeOllama(ThreadingHTTPServer):
         }
         users = [m for m in messages if m.get("role") == "user"]
         question = " ".join(text_of(users[-1] if users else messages[-1]).split())
-        text = f"Fake {model} answer to: {question}"
+        text = formatted(request.get("response_format"), f"Fake {model} answer to: {question}")
         finish = "stop"
         stops = request.get("stop")
         stops = [stops] if isinstance(stops, str) else [s for s in stops or [] if isinstance(s, str)]
