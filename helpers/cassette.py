@@ -3,20 +3,27 @@
 A cassette is one readable JSON file holding one request and the response that answered it
 (``"response": {...}``), or several answers to it, "takes" (``"takes": [{...}, {...}]``), which replay serves
 in turn.
-Requests match on method, route, scenario and canonical body (see ``canonical_body``). A scenario, chosen
+Requests match on method, route, scenario and canonical body (see ``canonical_body``); an image sent inline
+as a ``data:<mime>;base64,<data>`` URL matches on its SHA-256 digest, ``data:<mime>;sha256,<hex>``, and a
+cassette holds only that form (see ``digest_images``). A scenario, chosen
 with the path prefix ``/_scenario/<name>/``, selects a recorded failure (a 429, a 401 ...) for a request
 that would otherwise get its normal answer.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
+import hashlib
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 ROUTE_PREFIXES = ("/v1", "/inference", "/models")
 SCENARIO_PREFIX = "/_scenario/"
-ROUTES = ("/chat/completions",)
+ROUTES = ("/chat/completions", "/embeddings")
+DATA_URL = re.compile(r"data:([^;,]*);base64,(.*)", re.DOTALL)
 PROVENANCE_KINDS = ("recorded", "synthetic")
 
 
@@ -38,8 +45,34 @@ def parse_path(path: str) -> tuple[str, str | None]:
     return scenario, route if route in ROUTES else None
 
 
+def image_digest(url: str) -> str:
+    """A base64 data URL as its digest form, ``data:<mime>;sha256,<hex of the decoded bytes>`` (the hex is
+    what ``sha256sum`` prints for the image file); any other string as it is."""
+    found = DATA_URL.fullmatch(url)
+    if not found:
+        return url
+    try:
+        data = base64.b64decode(re.sub(r"\s+", "", found[2]), validate=True)
+    except (binascii.Error, ValueError):  # not base64 after all: kept, and matched, as written
+        return url
+    return f"data:{found[1]};sha256,{hashlib.sha256(data).hexdigest()}"
+
+
+def digest_images(value):
+    """The value with every base64 data URL in it replaced by its digest form (``image_digest``), so that a
+    cassette never holds the image itself and an image matches on its bytes."""
+    if isinstance(value, dict):
+        return {key: digest_images(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [digest_images(item) for item in value]
+    return image_digest(value) if isinstance(value, str) else value
+
+
 def canonical(value):
-    """The value with null fields dropped and every number a float, so equal meanings compare equal."""
+    """The value with null fields dropped, every number a float and every base64 data URL its digest form,
+    so equal meanings compare equal."""
+    if isinstance(value, str):
+        return image_digest(value)
     if isinstance(value, dict):
         return {key: canonical(item) for key, item in value.items() if item is not None}
     if isinstance(value, list):
@@ -164,6 +197,12 @@ def load_cassette(path: Path) -> Cassette:
     _require(isinstance(request.get("method"), str), path, "'request.method' must be a string")
     _require(request.get("route") in ROUTES, path, f"'request.route' must be one of {', '.join(ROUTES)}")
     _require(isinstance(request.get("body"), dict), path, "'request.body' must be a JSON object")
+    _require(
+        digest_images(request["body"]) == request["body"],
+        path,
+        "'request.body' holds an image as base64; write each data URL in its digest form, "
+        "data:<mime>;sha256,<hex digest of the image bytes>",
+    )
     return Cassette(path.stem, provenance, request, _takes(data, path))
 
 

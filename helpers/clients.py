@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from azure.ai.inference import ChatCompletionsClient
+from azure.ai.inference import ChatCompletionsClient, EmbeddingsClient
 from azure.core.credentials import AzureKeyCredential
 from azure.core.exceptions import HttpResponseError
 from azure.core.pipeline.policies import RetryPolicy
@@ -61,6 +61,18 @@ def client(cfg: Settings | None = None) -> ChatCompletionsClient:
     if cfg is None:
         cfg = settings()
     return ChatCompletionsClient(
+        endpoint=cfg.endpoint,
+        credential=AzureKeyCredential(cfg.token),
+        retry_policy=BoundedRetryPolicy(),
+    )
+
+
+def embeddings_client(cfg: Settings | None = None) -> EmbeddingsClient:
+    """An EmbeddingsClient for the current settings, with the same bounded retries as client(): it posts to
+    ``<endpoint>/embeddings``, which replay, record and local mode answer too."""
+    if cfg is None:
+        cfg = settings()
+    return EmbeddingsClient(
         endpoint=cfg.endpoint,
         credential=AzureKeyCredential(cfg.token),
         retry_policy=BoundedRetryPolicy(),

@@ -147,6 +147,20 @@ FRENCH = {
         "enregistrer la réponse et la rejouer, utilisez GITHUB_MODELS_MODE=record avec ces deux réglages : elle "
         "est enregistrée dans le dossier GITHUB_MODELS_CASSETTES et rejouée après un redémarrage du noyau."
     ),
+    "No embeddings recorded for this request{where} (model {model!r}, input {question!r}).{nearest} Replay "
+    "answers only the requests the lessons make, exactly as written: re-run the lesson's cell unchanged. To embed "
+    "anything, use a live endpoint (GITHUB_MODELS_MODE=live with GITHUB_TOKEN and GITHUB_MODELS_ENDPOINT) or an "
+    "embedding model on this machine (GITHUB_MODELS_MODE=local). To record the answer for replay, use "
+    "GITHUB_MODELS_MODE=record with those two settings: it is saved as a cassette in the GITHUB_MODELS_CASSETTES "
+    "folder and replayed after a kernel restart.": (
+        "Aucun plongement enregistré pour cette requête{where} (modèle {model!r}, entrée {question!r}).{nearest} "
+        "Le mode replay ne répond qu'aux requêtes que font les leçons, telles qu'elles sont écrites : réexécutez "
+        "la cellule de la leçon sans la modifier. Pour calculer n'importe quel plongement, utilisez un point de "
+        "terminaison en direct (GITHUB_MODELS_MODE=live avec GITHUB_TOKEN et GITHUB_MODELS_ENDPOINT) ou un modèle "
+        "de plongement sur cette machine (GITHUB_MODELS_MODE=local). Pour enregistrer la réponse et la rejouer, "
+        "utilisez GITHUB_MODELS_MODE=record avec ces deux réglages : elle est enregistrée dans le dossier "
+        "GITHUB_MODELS_CASSETTES et rejouée après un redémarrage du noyau."
+    ),
     " in scenario {scenario!r}": " dans le scénario {scenario!r}",
     " The closest recording, {name}.json, differs in {differences}.": (
         " L'enregistrement le plus proche, {name}.json, diffère par {differences}."
@@ -188,6 +202,16 @@ FRENCH = {
     "http://localhost:11434 (unset it for that default).": (
         "OLLAMA_HOST={text!r} n'est pas une adresse où Ollama écoute. Utilisez hôte:port ou une URL, par exemple "
         "localhost:11434 ou http://localhost:11434 (supprimez la variable pour cette valeur par défaut)."
+    ),
+    "{model} is a chat model, and Ollama computes embeddings only with an embedding model (it starts a model's "
+    "runner for embeddings only when the model file has a pooling layer, which Phi models lack). Ask an embedding "
+    'model instead, for example embeddinggemma: `ollama pull embeddinggemma`, then pass model="embeddinggemma" to '
+    "the embeddings call.": (
+        "{model} est un modèle de conversation, et Ollama ne calcule de plongements qu'avec un modèle de "
+        "plongement (il ne lance l'exécution d'un modèle pour des plongements que si son fichier a une couche de "
+        "pooling, ce qui manque aux modèles Phi). Demandez plutôt un modèle de plongement, par exemple "
+        'embeddinggemma : `ollama pull embeddinggemma`, puis passez model="embeddinggemma" à l\'appel des '
+        "plongements."
     ),
     "{model} has no local build (llama.cpp cannot convert Phi-3-small's block-sparse attention, so Ollama has "
     "none). Use one that runs locally: {choices}; set GITHUB_MODELS_MODEL to it, or unset it for "

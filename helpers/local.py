@@ -1,5 +1,8 @@
 """Local mode: a Phi-3 running under Ollama on this machine answers the lessons, for free.
 
+Chat completions go to Ollama's ``/v1/chat/completions`` and embeddings to its ``/v1/embeddings`` (with an
+embedding model: a Phi model's name there is refused with the reason, see ``not_an_embedding_model``).
+
 ``settings()`` starts the kernel's server as a forwarder to Ollama's OpenAI-compatible API (notebook 00
 introduces local mode). This module knows where Ollama listens, which of its builds a lesson's model name
 means, and how to say what is missing when Ollama or a model is not there.
@@ -132,6 +135,17 @@ def no_local_build(model: str) -> str:
     )
 
 
+def not_an_embedding_model(model: str) -> str:
+    """Why local mode does not send an embeddings request for one of the lessons' chat models."""
+    return _(
+        "{model} is a chat model, and Ollama computes embeddings only with an embedding model (it starts a "
+        "model's runner for embeddings only when the model file has a pooling layer, which Phi models lack). "
+        "Ask an embedding model instead, for example embeddinggemma: `ollama pull embeddinggemma`, then pass "
+        'model="embeddinggemma" to the embeddings call.',
+        model=model,
+    )
+
+
 def local_tag(model: str) -> str:
     """The Ollama tag for a model name, or ValueError for a model with no local build."""
     if model in NO_LOCAL_BUILD:
@@ -193,6 +207,9 @@ class OllamaForwarder(Forwarder):
 
     def forward(self, handler, route: str, body: dict) -> None:
         model = body.get("model")
+        chat_models = {*OLLAMA_TAGS, *OLLAMA_TAGS.values(), *NO_LOCAL_BUILD}
+        if route == "/embeddings" and isinstance(model, str) and ollama_tag(model) in chat_models:
+            return handler.send_error_json(400, "not_an_embedding_model", not_an_embedding_model(model))
         if model in NO_LOCAL_BUILD:
             return handler.send_error_json(404, "no_local_build", no_local_build(model))
         if problem := too_long(body, ollama_tag(str(model))):

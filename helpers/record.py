@@ -26,7 +26,15 @@ from datetime import datetime, timezone
 from http.client import HTTPConnection, HTTPResponse, HTTPSConnection
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from helpers.cassette import Cassette, CassetteError, Library, is_stream, load_cassette, request_key
+from helpers.cassette import (
+    Cassette,
+    CassetteError,
+    Library,
+    digest_images,
+    is_stream,
+    load_cassette,
+    request_key,
+)
 from helpers.explain import OFFLINE
 
 FORWARDED = ("Content-Type", "Accept", "Authorization", "api-key", "User-Agent", "extra-parameters")
@@ -46,7 +54,10 @@ def _warn(message: str) -> None:
 def cassette_name(body: dict, key: tuple) -> str:
     """A readable, unique file stem: model, last question, and a short hash of the request."""
     messages = [m for m in body.get("messages", []) if isinstance(m, dict) and m.get("role") == "user"]
-    question = messages[-1].get("content", "") if messages else ""
+    question = messages[-1].get("content", "") if messages else body.get("input", "")
+    if isinstance(question, list):  # content parts (text and images), or the strings of an embeddings input
+        parts = [part.get("text", "") if isinstance(part, dict) else part for part in question]
+        question = " ".join(part for part in parts if isinstance(part, str))
     words = re.sub(r"[^a-z0-9]+", "-", f"{body.get('model', '')} {question}".lower()).strip("-")[:60]
     return f"{words}-{hashlib.sha256(repr(key).encode()).hexdigest()[:8]}"
 
@@ -260,7 +271,9 @@ class Forwarder:
         }
 
     def save(self, request: dict, response: dict, user_agent: str, secrets: list[str]) -> None:
-        """Save the exchange atomically: a new cassette, or one more take of this request's cassette."""
+        """Save the exchange atomically: a new cassette, or one more take of this request's cassette. An image
+        sent inline is saved as its digest (``digest_images``), never as its base64."""
+        request = {**request, "body": digest_images(request["body"])}
         key = request_key("POST", request["route"], request["body"])
         provenance = self.provenance(request["body"], user_agent)
         with self.lock:

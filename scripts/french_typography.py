@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 NARROW, NBSP = "\u202f", "\u00a0"
 KEPT = re.compile(
     r"```.*?```"  # a fenced block
+    r"|``[^\n]*?``"  # code in a sentence that holds a backtick
     r"|`[^`\n]*`"  # code in a sentence
     r"|\[[^\]\n]*\](?=\(https?://)"  # the text of a link to another site: often its title, in its own language
     r"|\]\([^)\s]*\)"  # a link's target

@@ -127,7 +127,18 @@ no error is raised. With a format, sampling is constrained to JSON (to the schem
 integers and numbers 0, booleans true, an enum its first value, arrays one item, objects every property). Cut by
 ``max_tokens`` it is cut JSON with ``finish_reason`` ``length``, as Ollama's num_predict cuts it.
 
-Not modelled: tools and tool calls, images, thinking, logprobs, ``keep_alive``, model
+``tools`` (openai/openai.go FromChatRequest, ToChatCompletion, ToToolCalls, FromCompletionToolCall; server/routes.go
+ChatHandler, toolCallId; server/images.go CheckCapabilities; server/sched.go scheduleRunner at HEAD): a request
+with a non-empty ``tools`` list needs the model's ``tools`` capability (its chat template handles tools), else 400
+``<full name> does not support tools`` (``registry.ollama.ai/library/phi3:mini does not support tools``), after the
+404 for a model not pulled. Of the tags here only ``phi4-mini`` has it. ``tool_choice`` is not a field Ollama reads.
+A tools-capable model answers with one call of the first tool (arguments an instance of its ``parameters``, as for
+a schema above) unless the last message is a ``tool`` result, then with text: ``content`` ``""``, ``tool_calls``
+``[{"id": "call_<8 of a-z0-9>", "index": 0, "type": "function", "function": {"name", "arguments": "<JSON>"}}]``,
+``finish_reason`` ``tool_calls`` (a ``stop`` with tool calls). A message's ``tool_calls`` whose ``arguments`` are
+not JSON are refused by the middleware: 400 ``invalid tool call arguments``. Tool calls are not streamed here.
+
+Not modelled: tool calls on streams, images, thinking, logprobs, ``keep_alive``, model
 loading time and errors while a stream runs. Tokens are whitespace-separated words; the prompt renders as
 Phi-3's template does, two tokens per message (``<|role|>``, ``<|end|>``) plus one (``<|assistant|>``).
 """
@@ -177,6 +188,7 @@ class Tag:
     train_context: int | None  # the model's own context length; None: no cap
     size: int
     embedding_length: int | None = None  # an embedding model's vector length; None: a chat model
+    tools: bool = False  # its template handles tools (Ollama's "tools" capability)
 
 
 LIBRARY: dict[str, Tag] = {
@@ -186,7 +198,7 @@ LIBRARY: dict[str, Tag] = {
     "phi3:medium-128k": Tag("phi3", "14B", "Q4_0", 131072, 7_897_126_400),
     "phi3.5:latest": Tag("phi3", "3.8B", "Q4_0", 131072, 2_176_178_400),
     "phi4:latest": Tag("phi3", "14.7B", "Q4_K_M", 16384, 9_053_116_391),
-    "phi4-mini:latest": Tag("phi3", "3.8B", "Q4_K_M", 131072, 2_491_876_774),
+    "phi4-mini:latest": Tag("phi3", "3.8B", "Q4_K_M", 131072, 2_491_876_774, tools=True),
     "embeddinggemma:latest": Tag("gemma3", "307M", "BF16", 2048, 621_875_418, embedding_length=768),
     "all-minilm:latest": Tag("bert", "23M", "F16", 512, 45_960_996, embedding_length=384),
 }
@@ -418,7 +430,17 @@ def decode_chat_request(raw: bytes) -> dict:
         raise BadRequest("[] is too short - 'messages'")
     for message in body["messages"]:
         check_content(message)
+        for call in message.get("tool_calls") or []:  # FromCompletionToolCall
+            try:
+                json.loads(((call or {}).get("function") or {}).get("arguments") or "")
+            except (json.JSONDecodeError, AttributeError):
+                raise BadRequest("invalid tool call arguments") from None
     return body
+
+
+def full_name(tag: str) -> str:
+    """The model's name as Ollama's errors spell it (model.ParseName(name).String())."""
+    return f"registry.ollama.ai/{tag if '/' in tag else 'library/' + tag}"
 
 
 def check_content(message: dict) -> None:
@@ -809,8 +831,29 @@ class Handler(BaseHTTPRequestHandler):
             if server.version_tuple >= SINGLE_QUOTED_NOT_FOUND:
                 return self.openai_error(404, f"model '{name}' not found")
             return self.openai_error(404, f"model {json.dumps(name)} not found, try pulling it first")
+        tools = request.get("tools") or []
+        tag = LIBRARY.get(tag_of(name))
+        if tools and not (tag and tag.tools):  # scheduleRunner: CheckCapabilities(completion, tools)
+            return self.openai_error(400, f"{full_name(tag_of(name))} does not support tools")
         answer = server.answer(tag_of(name), name, request, self.received)
         chat_id = f"chatcmpl-{server.next_id()}"
+        last_role = (request["messages"][-1] or {}).get("role")
+        if tools and last_role != "tool" and not request.get("stream"):
+            function = (tools[0] or {}).get("function") or {}
+            text = f"Fake {name} call of {function.get('name', '')}"
+            arguments = instance(function.get("parameters") or {"type": "object"}, text)
+            call_id = "call_" + "".join(random.choices("abcdefghijklmnopqrstuvwxyz0123456789", k=8))
+            call = {
+                "id": call_id,
+                "index": 0,
+                "type": "function",
+                "function": {"name": function.get("name", ""), "arguments": go_json(arguments).decode()},
+            }
+            message = {"role": "assistant", "content": "", "tool_calls": [call]}
+            choice = {"index": 0, "message": message, "finish_reason": "tool_calls"}
+            body = {"id": chat_id, "object": "chat.completion", "created": int(time.time()), "model": name}
+            body |= {"system_fingerprint": "fp_ollama", "choices": [choice], "usage": answer.usage}
+            return self.writer_json(200, body)
         if request.get("stream"):
             include_usage = bool((request.get("stream_options") or {}).get("include_usage"))
             return self.stream(

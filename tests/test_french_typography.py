@@ -38,6 +38,7 @@ def test_each_rule_is_found_and_fixed(wrong, right):
     "kept",
     [
         "Lancez `%env GITHUB_MODELS_MODE=local ; echo ok`.",
+        "l'erreur ``ValueError: Unsupported `response_format` {...}``",
         "```python\nprint('a : b ?')\n```",
         "Voir [la doc](https://example.org/a?b=c:d) et https://example.org/x?y=1.",
         "{answers} à {time} heures",

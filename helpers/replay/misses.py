@@ -5,18 +5,57 @@ from __future__ import annotations
 
 import json
 
-from helpers.cassette import Library, canonical
+from helpers.cassette import Library, canonical, digest_images, image_digest
 from helpers.language import _
 
 
-def _last_user_message(body: dict) -> str:
+def _image(part: dict) -> str:
+    """An image part in a few words: ``[image image/png sha256:0123456789ab]``, or its web address."""
+    given = part.get("image_url")
+    url = image_digest(str(given.get("url") if isinstance(given, dict) else given))
+    if url.startswith("data:") and ";sha256," in url:
+        mime, _sep, digest = url[len("data:") :].partition(";sha256,")
+        return f"[image {mime} sha256:{digest[:12]}]"
+    return f"[image {url[:60]}]"
+
+
+def _content(content, images: bool = True) -> str:
+    """A message's content as text: its text parts, and (with `images`) each image part in a few words."""
+    if isinstance(content, str):
+        return content
+    if not isinstance(content, list):
+        return json.dumps(content)
+    shown = []
+    for part in content:
+        kind = part.get("type") if isinstance(part, dict) else None
+        if kind == "text":
+            shown.append(str(part.get("text")))
+        elif kind == "image_url":
+            shown += [_image(part)] if images else []
+        else:
+            shown.append(json.dumps(digest_images(part)))
+    return " ".join(shown)
+
+
+def _last_user_message(body: dict, images: bool = True) -> str:
     messages = body.get("messages")
     if isinstance(messages, list):
         for message in reversed(messages):
             if isinstance(message, dict) and message.get("role") == "user":
-                content = message.get("content")
-                return content if isinstance(content, str) else json.dumps(content)
+                return _content(message.get("content"), images)
     return "(none)"
+
+
+def _embedded_input(body: dict) -> str:
+    """What an embeddings request asks to embed: its one string, or its list as JSON."""
+    given = body.get("input")
+    return given if isinstance(given, str) else json.dumps(digest_images(given), ensure_ascii=False)
+
+
+def _asked(route: str, body: dict, images: bool = True) -> str:
+    """What a request asks: the input to embed, or the last user message (its images shown, or left out to
+    find the recordings of the same question about another image)."""
+    return _embedded_input(body) if route == "/embeddings" else _last_user_message(body, images)
 
 
 def _shown(value) -> str:
@@ -59,7 +98,7 @@ def differences(recorded: dict, sent: dict) -> list[str]:
 
 def miss_message(library: Library, route: str, body: dict, scenario: str = "") -> str:
     """What a learner reads when replay has no answer: what was asked, the nearest recording, what to do."""
-    question = _last_user_message(body)
+    question = _asked(route, body)
     if len(question) > 80:
         question = question[:77] + "..."
     nearest = ""
@@ -68,7 +107,7 @@ def miss_message(library: Library, route: str, body: dict, scenario: str = "") -
         for c in library.by_key.values()
         if c.request["route"] == route
         and c.request.get("scenario", "") == scenario
-        and _last_user_message(c.request["body"]) == _last_user_message(body)
+        and _asked(route, c.request["body"], images=False) == _asked(route, body, images=False)
     ]
     if recorded:
         closest = min(recorded, key=lambda c: len(differences(c.request["body"], body)))
@@ -80,6 +119,19 @@ def miss_message(library: Library, route: str, body: dict, scenario: str = "") -
                 differences="; ".join(found),
             )
     where = _(" in scenario {scenario!r}", scenario=scenario) if scenario else ""
+    if route == "/embeddings":
+        return _(
+            "No embeddings recorded for this request{where} (model {model!r}, input {question!r}).{nearest} "
+            "Replay answers only the requests the lessons make, exactly as written: re-run the lesson's cell "
+            "unchanged. To embed anything, use a live endpoint (GITHUB_MODELS_MODE=live with GITHUB_TOKEN and "
+            "GITHUB_MODELS_ENDPOINT) or an embedding model on this machine (GITHUB_MODELS_MODE=local). To record "
+            "the answer for replay, use GITHUB_MODELS_MODE=record with those two settings: it is saved as a "
+            "cassette in the GITHUB_MODELS_CASSETTES folder and replayed after a kernel restart.",
+            where=where,
+            model=body.get("model", "(none)"),
+            question=question,
+            nearest=nearest,
+        )
     return _(
         "No recording for this request{where} (model {model!r}, last user message {question!r}).{nearest} "
         "Replay answers only the requests the lessons make, exactly as written: re-run the lesson's cell "

@@ -1,4 +1,5 @@
-"""The replay server: a threaded HTTP server on loopback that answers chat-completion requests from cassettes.
+"""The replay server: a threaded HTTP server on loopback that answers chat-completion and embeddings requests
+from cassettes.
 
 A cassette with several takes (answers to one request) has them served in turn, counted per server.
 
@@ -206,7 +207,8 @@ class ReplayHandler(BaseHTTPRequestHandler):
             404,
             "not_found",
             f"No route {self.command} {self.path.split('?', 1)[0]}. The replay server answers "
-            "POST <endpoint>/chat/completions (also under /v1, /inference and /models).",
+            "POST <endpoint>/chat/completions and POST <endpoint>/embeddings (also under /v1, /inference and "
+            "/models).",
         )
 
     do_GET = do_PUT = do_PATCH = do_DELETE = do_HEAD = unknown_route
