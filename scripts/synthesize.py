@@ -803,6 +803,110 @@ EXCHANGES += [
 # ---- end of lesson 09 ----
 
 
+# ---- lesson 10 ----
+# Tool calling (issue 22). Azure AI Foundry's model list (MicrosoftDocs/azure-ai-docs, articles/ai-foundry/
+# model-inference/concepts/models.md) gives every Phi model "Tool calling: No" and gpt-4o-mini "Yes", and
+# github/codespaces-models' tools sample (samples/python/azure_ai_inference/tools.py) asks gpt-4o-mini. So the lesson
+# asks gpt-4o-mini, with one function tool, get_weather. Requests are what azure-ai-inference 1.0.0b9 sends:
+# ChatCompletionsToolDefinition(function=FunctionDefinition(name=, description=, parameters=)) as {"type":
+# "function", "function": {...}}; AssistantMessage(tool_calls=<the answer's calls>) as {"role": "assistant",
+# "tool_calls": [...]}, the calls as the answer carried them; ToolMessage(content, tool_call_id=) as {"role": "tool",
+# "content", "tool_call_id"}. Answers carry "tool_calls" (id, "type": "function", function name and arguments, a
+# JSON string) with content null and finish_reason "tool_calls", as the OpenAI-compatible wire format has them.
+WEATHER_TOOL = {
+    "type": "function",
+    "function": {
+        "name": "get_weather",
+        "description": "Get today's weather in a city.",
+        "parameters": {
+            "type": "object",
+            "properties": {"city": {"type": "string", "description": "The city's name, for example Lisbon"}},
+            "required": ["city"],
+        },
+    },
+}
+WEATHER = {"Lisbon": {"temperature_c": 21, "sky": "sunny"}, "Porto": {"temperature_c": 17, "sky": "cloudy"}}
+BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
+
+def tool_call_id(name: str) -> str:
+    """An id of the service's shape ("call_" and 24 letters and digits), the same for a name on every run."""
+    number = int.from_bytes(hashlib.sha256(name.encode()).digest(), "big")
+    digits = []
+    for _ in range(24):
+        number, digit = divmod(number, 62)
+        digits.append(BASE62[digit])
+    return "call_" + "".join(digits)
+
+
+def weather_call(name: str, city: str) -> dict:
+    """A call of get_weather as the answer carries it: arguments are a JSON string, written compactly."""
+    arguments = json.dumps({"city": city}, separators=(",", ":"))
+    return {
+        "function": {"arguments": arguments, "name": "get_weather"},
+        "id": tool_call_id(name),
+        "type": "function",
+    }
+
+
+def weather_result(call: dict) -> dict:
+    """The lesson's ToolMessage for a call: get_weather's dict, as json.dumps writes it."""
+    city = json.loads(call["function"]["arguments"])["city"]
+    content = json.dumps({"city": city, **WEATHER[city]})
+    return {"role": "tool", "content": content, "tool_call_id": call["id"]}
+
+
+def tool_exchange(name: str, messages: list, answer: str | None, calls: list | None = None, **params) -> dict:
+    """One of lesson 10's requests to gpt-4o-mini, with the tools; an answer that calls tools has no text."""
+    finish = "tool_calls" if calls else "stop"
+    entry = json_exchange(name, messages, answer, finish, tools=[WEATHER_TOOL], **params)
+    note = (
+        JSON_NOTE.replace("response_format", "the tool definitions")
+        + " A tool call counts its name and arguments."
+    )
+    return {**entry, "tool_calls": calls, "note": note}
+
+
+WEATHER_QUESTION = user("What's the weather like in Lisbon today?")
+COMPARE_QUESTION = user("Is it warmer in Lisbon or in Porto today?")
+LISBON_CALL = weather_call("tools-weather", "Lisbon")
+PARALLEL_CALLS = [weather_call("tools-parallel-1", "Lisbon"), weather_call("tools-parallel-2", "Porto")]
+
+
+def called(calls: list) -> dict:
+    """The lesson's AssistantMessage(tool_calls=...): the calls exactly as the answer carried them."""
+    return {"role": "assistant", "tool_calls": calls}
+
+
+EXCHANGES += [
+    tool_exchange("tools-weather", [SYSTEM, WEATHER_QUESTION], None, [LISBON_CALL]),
+    tool_exchange(
+        "tools-weather-answer",
+        [SYSTEM, WEATHER_QUESTION, called([LISBON_CALL]), weather_result(LISBON_CALL)],
+        "It's sunny in Lisbon today, with a temperature of 21°C.",
+    ),
+    tool_exchange("tools-parallel", [SYSTEM, COMPARE_QUESTION], None, PARALLEL_CALLS),
+    tool_exchange(
+        "tools-parallel-answer",
+        [SYSTEM, COMPARE_QUESTION, called(PARALLEL_CALLS), *map(weather_result, PARALLEL_CALLS)],
+        "Lisbon is warmer today: it's 21°C and sunny there, while Porto is 17°C and cloudy.",
+    ),
+    tool_exchange(
+        "tools-not-needed",
+        [SYSTEM, user("What is the capital of Portugal?")],
+        "The capital of Portugal is Lisbon.",
+    ),
+    tool_exchange(
+        "tools-choice-none",
+        [SYSTEM, WEATHER_QUESTION],
+        "I don't have access to real-time weather data, so I can't tell you today's weather in Lisbon. For the "
+        "current conditions, check a weather service or app such as the Portuguese weather institute (IPMA).",
+        tool_choice="none",
+    ),
+]
+# ---- end of lesson 10 ----
+
+
 def count_tokens(model: str, text: str) -> int:
     """The tokens of a text that no special token interrupts, as the model's tokenizer encodes it."""
     return len(vocabulary(model).encode_ordinary(text))
@@ -811,18 +915,29 @@ def count_tokens(model: str, text: str) -> int:
 def usage(entry: dict) -> dict:
     """The usage of an answer: the prompt as the chat template lays it out, the answer and its closing
     <|end|> (module docstring)."""
-    model, answer = entry["body"]["model"], entry["answer"]
+    model, answer = entry["body"]["model"], entry["answer"] or ""
+    calls = sum(  # lesson 10: a tool call counts its name and arguments
+        count_tokens(model, call["function"]["name"]) + count_tokens(model, call["function"]["arguments"])
+        for call in entry.get("tool_calls") or []
+    )
     newline = count_tokens(model, "\n")
     prompt = 1 + sum(
-        2 + count_tokens(model, "\n" + m["content"]) + newline for m in entry["body"]["messages"]
+        2 + count_tokens(model, "\n" + (m.get("content") or "")) + newline for m in entry["body"]["messages"]
     )
     prompt += 1 + newline  # <|assistant|>, "\n"
     if family(model) == "gpt-4o":  # OpenAI's layout: 3 tokens a message and its role, 3 to prime the answer
         messages = entry["body"]["messages"]
         prompt = 3 + sum(
-            3 + count_tokens(model, m["role"]) + count_tokens(model, m["content"]) for m in messages
+            3
+            + count_tokens(model, m["role"])
+            + count_tokens(model, m.get("content") or "")
+            + sum(
+                count_tokens(model, c["function"]["name"] + c["function"]["arguments"])
+                for c in m.get("tool_calls") or []
+            )
+            for m in messages
         )
-    completion = count_tokens(model, answer) + (entry["finish_reason"] == "stop")
+    completion = count_tokens(model, answer) + calls + (entry["finish_reason"] == "stop")
     limit = entry["body"].get("max_tokens")
     if entry["finish_reason"] == "length" and completion != limit:
         raise ValueError(f"{entry['name']}: an answer cut by max_tokens={limit} has {completion} tokens")
@@ -853,7 +968,7 @@ def completion_response(entry: dict, tokens: dict, pace: random.Random) -> dict:
         "content_filter_results": SAFE,
         "finish_reason": entry["finish_reason"],
         "index": 0,
-        "message": {"content": entry["answer"], "role": "assistant", "tool_calls": None},
+        "message": {"content": entry["answer"], "role": "assistant", "tool_calls": entry.get("tool_calls")},
     }
     body = {
         **envelope(entry["name"], "chat.completion"),
