@@ -58,22 +58,19 @@ def client(cfg: Settings | None = None) -> ChatCompletionsClient:
     Without `cfg` it calls settings(), which prints the setup line and, in replay mode, starts the kernel's
     replay server.
     """
-    if cfg is None:
-        cfg = settings()
-    return ChatCompletionsClient(
-        endpoint=cfg.endpoint,
-        credential=AzureKeyCredential(cfg.token),
-        retry_policy=BoundedRetryPolicy(),
-    )
+    return _built(ChatCompletionsClient, cfg)
 
 
 def embeddings_client(cfg: Settings | None = None) -> EmbeddingsClient:
     """An EmbeddingsClient for the current settings, with the same bounded retries as client(): it posts to
     ``<endpoint>/embeddings``, which replay, record and local mode answer too."""
-    if cfg is None:
-        cfg = settings()
-    return EmbeddingsClient(
-        endpoint=cfg.endpoint,
-        credential=AzureKeyCredential(cfg.token),
-        retry_policy=BoundedRetryPolicy(),
+    return _built(EmbeddingsClient, cfg)
+
+
+def _built(kind, cfg: Settings | None):
+    """A client of the SDK's `kind` for `cfg` (or the current settings), built as a learner builds one, plus the
+    bounded retries."""
+    cfg = cfg or settings()
+    return kind(
+        endpoint=cfg.endpoint, credential=AzureKeyCredential(cfg.token), retry_policy=BoundedRetryPolicy()
     )

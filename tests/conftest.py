@@ -127,11 +127,14 @@ def sdk():
 
 @pytest.fixture
 def serve():
-    """Start replay servers (cassette folder, speed) in threads; all are shut down after the test."""
+    """Start replay servers (cassette folder, speed) in threads; all are shut down after the test. A `library` or a
+    `forwarder` (record or local mode) can stand in for the folder."""
     servers = []
 
-    def start(folder: Path = DEFAULT_CASSETTES, speed: float = 0.0):
-        servers.append(start_in_thread(Library.load(folder), speed))
+    def start(folder: Path = DEFAULT_CASSETTES, speed: float = 0.0, *, library=None, forwarder=None):
+        if library is None and forwarder is None:
+            library = Library.load(folder)
+        servers.append(start_in_thread(library, speed, forwarder))
         return servers[-1]
 
     yield start

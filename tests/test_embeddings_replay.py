@@ -22,7 +22,6 @@ from helpers.cassette import Library, load_cassette
 from helpers.clients import BoundedRetryPolicy, embeddings_client
 from helpers.local import OllamaForwarder
 from helpers.record import Recorder
-from helpers.replay.server import start_in_thread
 
 MODEL = "text-embedding-3-small"
 TEXTS = ["Lesson 01: your first call", "Lesson 04: streaming"]
@@ -54,20 +53,6 @@ def embedder(url: str, key: str = "replay-test-key") -> EmbeddingsClient:
 
 
 @pytest.fixture
-def servers():
-    started = []
-
-    def start(library=None, forwarder=None):
-        started.append(start_in_thread(library, 0, forwarder))
-        return started[-1]
-
-    yield start
-    for server in started:
-        server.shutdown()
-        server.server_close()
-
-
-@pytest.fixture
 def ollama():
     fake = FakeOllama(pulled={"phi3:mini", "embeddinggemma"})
     yield fake
@@ -75,9 +60,9 @@ def ollama():
     fake.server_close()
 
 
-def test_replay_answers_embeddings_through_the_sdk(cassette_dir, servers):
+def test_replay_answers_embeddings_through_the_sdk(cassette_dir, serve):
     (cassette_dir / "embed.json").write_text(json.dumps(embeddings_cassette()), encoding="utf-8")
-    server = servers(Library.load(cassette_dir))
+    server = serve(library=Library.load(cassette_dir))
     result = embedder(server.url).embed(input=TEXTS, model=MODEL)
     assert [item.embedding for item in result.data] == [[0.6, 0.8], [0.8, -0.6]]
     assert [item.index for item in result.data] == [0, 1]
@@ -96,9 +81,9 @@ def test_embeddings_client_answers_from_the_kernel_s_replay_server(replay_env, c
 
 @pytest.mark.parametrize("prefix", ["", "/v1", "/inference", "/models"])
 @pytest.mark.parametrize("query", ["", "?api-version=2024-05-01-preview"])
-def test_replay_answers_embeddings_under_every_prefix(cassette_dir, servers, post, prefix, query):
+def test_replay_answers_embeddings_under_every_prefix(cassette_dir, serve, post, prefix, query):
     (cassette_dir / "embed.json").write_text(json.dumps(embeddings_cassette()), encoding="utf-8")
-    server = servers(Library.load(cassette_dir))
+    server = serve(library=Library.load(cassette_dir))
     reply = post(
         server.url, f"{prefix}/embeddings{query}", {"model": MODEL, "input": TEXTS, "dimensions": None}
     )
@@ -106,9 +91,9 @@ def test_replay_answers_embeddings_under_every_prefix(cassette_dir, servers, pos
     assert reply.json()["data"][1]["embedding"] == [0.8, -0.6]
 
 
-def test_an_embeddings_miss_names_the_model_and_the_input(cassette_dir, servers):
+def test_an_embeddings_miss_names_the_model_and_the_input(cassette_dir, serve):
     (cassette_dir / "embed.json").write_text(json.dumps(embeddings_cassette()), encoding="utf-8")
-    server = servers(Library.load(cassette_dir))
+    server = serve(library=Library.load(cassette_dir))
     with pytest.raises(HttpResponseError) as error:
         embedder(server.url).embed(input=["Something else"], model=MODEL)
     assert error.value.status_code == 404
@@ -121,10 +106,10 @@ def test_an_embeddings_miss_names_the_model_and_the_input(cassette_dir, servers)
     assert "embed.json, differs in dimensions (recorded none, sent 256)" in error.value.error.message
 
 
-def test_record_mode_records_embeddings_and_they_replay(ollama, servers, tmp_path, planted_token):
+def test_record_mode_records_embeddings_and_they_replay(ollama, serve, tmp_path, planted_token):
     folder = tmp_path / "recorded"
     folder.mkdir()
-    recorder = servers(forwarder=Recorder(f"{ollama.url}/v1", Library.load(folder)))
+    recorder = serve(forwarder=Recorder(f"{ollama.url}/v1", Library.load(folder)))
     live = embedder(recorder.url, planted_token).embed(input=TEXTS, model="embeddinggemma")
     assert ollama.last.path == "/v1/embeddings"
     (saved,) = folder.glob("*.json")
@@ -133,13 +118,13 @@ def test_record_mode_records_embeddings_and_they_replay(ollama, servers, tmp_pat
     assert cassette.request["route"] == "/embeddings"
     assert cassette.request["body"]["input"] == TEXTS
     assert planted_token not in saved.read_text(encoding="utf-8")
-    replayed = embedder(servers(Library.load(folder)).url).embed(input=TEXTS, model="embeddinggemma")
+    replayed = embedder(serve(library=Library.load(folder)).url).embed(input=TEXTS, model="embeddinggemma")
     assert [item.embedding for item in replayed.data] == [item.embedding for item in live.data]
     assert replayed.usage.prompt_tokens == live.usage.prompt_tokens
 
 
-def test_local_mode_forwards_embeddings_to_ollama(ollama, servers):
-    server = servers(forwarder=OllamaForwarder(ollama.url))
+def test_local_mode_forwards_embeddings_to_ollama(ollama, serve):
+    server = serve(forwarder=OllamaForwarder(ollama.url))
     result = embedder(server.url).embed(input=TEXTS, model="embeddinggemma", dimensions=256)
     assert ollama.last.path == "/v1/embeddings"
     assert ollama.last.json == {"input": TEXTS, "dimensions": 256, "model": "embeddinggemma"}
@@ -149,8 +134,8 @@ def test_local_mode_forwards_embeddings_to_ollama(ollama, servers):
 
 
 @pytest.mark.parametrize("model", ["Phi-3-mini-4k-instruct", "phi3:mini", "Phi-3-small-8k-instruct"])
-def test_local_mode_refuses_a_phi_model_for_embeddings_and_says_why(ollama, servers, model):
-    server = servers(forwarder=OllamaForwarder(ollama.url))
+def test_local_mode_refuses_a_phi_model_for_embeddings_and_says_why(ollama, serve, model):
+    server = serve(forwarder=OllamaForwarder(ollama.url))
     with pytest.raises(HttpResponseError) as error:
         embedder(server.url).embed(input=TEXTS, model=model)
     assert error.value.status_code == 400 and error.value.error.code == "not_an_embedding_model"
@@ -158,8 +143,8 @@ def test_local_mode_refuses_a_phi_model_for_embeddings_and_says_why(ollama, serv
     assert not ollama.requests
 
 
-def test_local_mode_says_how_to_pull_a_missing_embedding_model(ollama, servers):
-    server = servers(forwarder=OllamaForwarder(ollama.url))
+def test_local_mode_says_how_to_pull_a_missing_embedding_model(ollama, serve):
+    server = serve(forwarder=OllamaForwarder(ollama.url))
     with pytest.raises(HttpResponseError) as error:
         embedder(server.url).embed(input=TEXTS, model="all-minilm")
     assert error.value.status_code == 404 and error.value.error.code == "model_not_pulled"

@@ -17,27 +17,12 @@ from fake_ollama import FakeOllama
 
 from helpers.cassette import CassetteError, Library, load_cassette
 from helpers.record import Recorder
-from helpers.replay.server import start_in_thread
 
 PNG = base64.b64decode(  # a 1x1 transparent PNG
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII="
 )
 QUESTION = "What is in this picture?"
 pytestmark = pytest.mark.timeout(60)
-
-
-@pytest.fixture
-def servers():
-    started = []
-
-    def start(library=None, forwarder=None):
-        started.append(start_in_thread(library, 0, forwarder))
-        return started[-1]
-
-    yield start
-    for server in started:
-        server.shutdown()
-        server.server_close()
 
 
 @pytest.fixture
@@ -59,12 +44,12 @@ def digest_form(path) -> str:
     return f"data:image/png;sha256,{hashlib.sha256(path.read_bytes()).hexdigest()}"
 
 
-def test_a_recorded_image_request_holds_no_base64_and_replays(sdk, servers, image, tmp_path, planted_token):
+def test_a_recorded_image_request_holds_no_base64_and_replays(sdk, serve, image, tmp_path, planted_token):
     folder = tmp_path / "recorded"
     folder.mkdir()
     ollama = FakeOllama()
     try:
-        recorder = servers(forwarder=Recorder(f"{ollama.url}/v1", Library.load(folder)))
+        recorder = serve(forwarder=Recorder(f"{ollama.url}/v1", Library.load(folder)))
         live = ask_about(sdk(recorder.url, planted_token), image)
         sent = ollama.last.json["messages"][0]["content"][1]["image_url"]["url"]
         assert sent.startswith("data:image/png;base64,")  # upstream gets the image itself
@@ -77,11 +62,11 @@ def test_a_recorded_image_request_holds_no_base64_and_replays(sdk, servers, imag
     assert ";base64," not in text and len(text) < 5000
     part = json.loads(text)["request"]["body"]["messages"][0]["content"][1]
     assert part == {"type": "image_url", "image_url": {"url": digest_form(image), "detail": "low"}}
-    replayed = ask_about(sdk(servers(Library.load(folder)).url), image)
+    replayed = ask_about(sdk(serve(library=Library.load(folder)).url), image)
     assert replayed.choices[0].message.content == live.choices[0].message.content
 
 
-def test_another_image_is_a_miss_that_shows_no_base64(sdk, servers, image, tmp_path, write_cassette):
+def test_another_image_is_a_miss_that_shows_no_base64(sdk, serve, image, tmp_path, write_cassette):
     body = {
         "model": "phi3:mini",
         "messages": [
@@ -103,7 +88,7 @@ def test_another_image_is_a_miss_that_shows_no_base64(sdk, servers, image, tmp_p
             "response": {"status": 200, "headers": {}, "body": answer},
         },
     )
-    server = servers(Library.load(tmp_path / "cassettes"))
+    server = serve(library=Library.load(tmp_path / "cassettes"))
     assert ask_about(sdk(server.url), image).choices[0].message.content == "A dot."
     other = tmp_path / "other.png"
     other.write_bytes(PNG + b"\1")
