@@ -4,7 +4,7 @@ Importing this package has no side effects; ``settings()`` does the work when a 
 """
 
 from helpers.chat import ChatBox
-from helpers.clients import client
+from helpers.clients import client, embeddings_client
 from helpers.config import Settings, SettingsError, settings
 from helpers.display import print_stream
 from helpers.endpoint_check import check
@@ -18,6 +18,7 @@ __all__ = [
     "SettingsError",
     "check",
     "client",
+    "embeddings_client",
     "explain",
     "print_stream",
     "restoring_env",

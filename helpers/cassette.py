@@ -241,10 +241,19 @@ class Library:
 
     @property
     def models(self) -> set[str]:
+        """The chat models with an answer recorded: what GITHUB_MODELS_MODEL may name."""
+        return self._answered("/chat/completions")
+
+    @property
+    def embedding_models(self) -> set[str]:
+        """The embedding models with an answer recorded (lesson 12)."""
+        return self._answered("/embeddings")
+
+    def _answered(self, route: str) -> set[str]:
         return {
             c.request["body"].get("model")
             for c in self.by_key.values()
-            if any(take["status"] == 200 for take in c.takes)
+            if c.request["route"] == route and any(take["status"] == 200 for take in c.takes)
         } - {None}
 
     @property

@@ -62,8 +62,8 @@ def client(cfg: Settings | None = None) -> ChatCompletionsClient:
 
 
 def embeddings_client(cfg: Settings | None = None) -> EmbeddingsClient:
-    """An EmbeddingsClient for the current settings, with the same bounded retries as client(): it posts to
-    ``<endpoint>/embeddings``, which replay, record and local mode answer too."""
+    """An EmbeddingsClient for the current settings, with the same bounded retries as client(); notebook 12
+    introduces it. It posts to ``<endpoint>/embeddings``, which replay, record and local mode answer too."""
     return _built(EmbeddingsClient, cfg)
 
 

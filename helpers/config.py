@@ -175,7 +175,7 @@ def _replay_settings(model: str, scenario: str) -> Settings:
                 folder=str(server.library.folder),
             )
         )
-    if model not in server.library.models:
+    if model not in server.library.models | server.library.embedding_models:
         raise SettingsError(
             _(
                 "GITHUB_MODELS_MODEL={model!r} has no recordings to replay. Recorded models: {models}. Unset "

@@ -38,6 +38,7 @@ which is what a learner can check. Pacing (the timings) is invented, for illustr
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import random
@@ -48,6 +49,7 @@ from pathlib import Path
 
 from splintr import Tokenizer
 
+from helpers.cassette import image_digest
 from helpers.models import MODELS
 
 CASSETTES = Path(__file__).resolve().parent.parent / "helpers" / "cassettes"
@@ -907,6 +909,235 @@ EXCHANGES += [
 # ---- end of lesson 10 ----
 
 
+# ---- lesson 11 ----
+# Images (issue 22). Azure AI Foundry's model list (MicrosoftDocs/azure-ai-docs, articles/ai-foundry/model-inference/
+# concepts/models.md) gives Phi-3.5-vision-instruct and Phi-4-multimodal-instruct image input, and gpt-4o-mini "text,
+# image"; the lesson asks gpt-4o-mini, as lessons 09 and 10 do, whose image cost OpenAI documents. Requests are what
+# azure-ai-inference 1.0.0b9 sends: UserMessage(content=[TextContentItem(text=), ImageContentItem(image_url=
+# ImageUrl(...))]) as {"role": "user", "content": [{"type": "text", "text"}, {"type": "image_url", "image_url":
+# {"url", "detail"}}]}; ImageUrl.load(image_file=, image_format=, detail=) sends the file as
+# data:image/<format>;base64,<bytes>, which a cassette holds in its digest form (helpers/cassette.py digest_images),
+# and ImageUrl(url=) sends the address as it is (the SDK downloads nothing). The image is notebooks/images/
+# shapes.png, 768 by 768 pixels: a red circle, a blue square and a yellow triangle on white.
+IMAGE_FILE = Path(__file__).resolve().parent.parent / "notebooks" / "images" / "shapes.png"
+IMAGE_ADDRESS = "https://raw.githubusercontent.com/phi3-tutorial/phi3-github-models-tutorial/main/notebooks/images/shapes.png"
+IMAGE_QUESTION = "What shapes do you see in this image, and what colors are they?"
+IMAGE_ANSWER = (
+    "The image shows three simple shapes on a white background:\n\n"
+    "1. **A red circle** in the top left.\n"
+    "2. **A blue square** in the top right.\n"
+    "3. **A yellow triangle** at the bottom, in the center."
+)
+LOW_DETAIL_TOKENS = 2833  # GPT-4o mini, detail "low": OpenAI's "Calculating costs" (images and vision guide)
+TILE_TOKENS = 5667  # GPT-4o mini, each 512-pixel tile at detail "high", on top of LOW_DETAIL_TOKENS
+IMAGE_NOTE = (
+    " An image is counted as OpenAI documents it for GPT-4o mini: 2,833 tokens at detail low; whether GitHub Models'"
+    " usage reported that figure is not known."
+)
+
+
+def image_part(url: str, detail: str | None = "low") -> dict:
+    """An ImageContentItem as the SDK sends it; a file's data URL in its digest form."""
+    return {"type": "image_url", "image_url": {"url": url, **({"detail": detail} if detail else {})}}
+
+
+def about(question: str, *images: dict) -> dict:
+    """A UserMessage whose content is a list: the question, then the images."""
+    return {"role": "user", "content": [{"type": "text", "text": question}, *images]}
+
+
+def content_tokens(model: str, content) -> int:
+    """A message's content in tokens: its text, and each image at its detail level (LOW_DETAIL_TOKENS, or with
+    "high" or unset the tiles of the 768-pixel image too)."""
+    if not isinstance(content, list):
+        return count_tokens(model, content or "")
+    return sum(
+        count_tokens(model, part["text"])
+        if part["type"] == "text"
+        else LOW_DETAIL_TOKENS + (part["image_url"].get("detail") != "low") * 4 * TILE_TOKENS
+        for part in content
+    )
+
+
+def text_of(content) -> str:
+    """A message's content as text (a list's text parts): Phi-3's layout counts no images."""
+    return content if isinstance(content, str) else "".join(p.get("text", "") for p in content or [])
+
+
+def image_exchange(name: str, messages: list, answer: str) -> dict:
+    entry = json_exchange(name, messages, answer)
+    return {**entry, "note": JSON_NOTE.split("; what")[0] + "." + IMAGE_NOTE}
+
+
+SHAPES = image_part(
+    image_digest("data:image/png;base64," + base64.b64encode(IMAGE_FILE.read_bytes()).decode())
+)
+EXCHANGES += [
+    image_exchange("image-file", [SYSTEM, about(IMAGE_QUESTION, SHAPES)], IMAGE_ANSWER),
+    image_exchange("image-url", [SYSTEM, about(IMAGE_QUESTION, image_part(IMAGE_ADDRESS))], IMAGE_ANSWER),
+    image_exchange(
+        "image-none",
+        [SYSTEM, about(IMAGE_QUESTION)],
+        "I'm sorry, but I don't see an image in your message. Could you please upload it again? Once I can see "
+        "it, I'll describe the shapes and their colors.",
+    ),
+]
+# ---- end of lesson 11 ----
+
+
+# ---- lesson 12 ----
+# Embeddings (issue 22). No Phi model embeds; GitHub Models served text-embedding-3-small and -large (Azure OpenAI)
+# and Cohere-embed-v3-english and -multilingual (github/codespaces-models, samples/python/azure_ai_inference/
+# embeddings.py, which uses text-embedding-3-small). Requests are what azure-ai-inference 1.0.0b9 sends for
+# EmbeddingsClient.embed(input=[...], model=..., dimensions=...): POST <endpoint>/embeddings?api-version=
+# 2024-05-01-preview with {"dimensions", "input", "model"}; answers are its EmbeddingsResult (models/_models.py:
+# "id", "data": [{"embedding", "index", "object": "embedding"}], "model", "usage": {"prompt_tokens",
+# "total_tokens"}), with "object": "list" as OpenAI's embeddings answer has it. The lesson asks for 128 dimensions
+# (text-embedding-3-small gives 1536 without `dimensions`), which keeps the cassettes small.
+EMBEDDING_MODEL = "text-embedding-3-small"
+EMBEDDING_VOCABULARY = "cl100k_base"  # the text-embedding-3 models' tokenizer (tiktoken's model table)
+DIMENSIONS = 128
+SENTENCES = [
+    "How do I stream the answer as the model writes it?",
+    "Show the reply piece by piece while it is being written.",
+    "What is the capital of France?",
+]
+DOCUMENTS = [  # the lessons, a line each, as lesson 12 lists them
+    "00 · Setup: what this tutorial runs against, where its answers come from, and a check that it answers",
+    "01 · A single call: send one question to a Phi-3 model and read everything that comes back",
+    "02 · A multi-turn conversation: keep a conversation going by sending the whole history of messages",
+    "03 · Streaming: show an answer piece by piece as the model writes it, instead of waiting for all of it",
+    "04 · cURL, JavaScript and the OpenAI SDK: the same calls from other clients, and what each one sends",
+    "05 · Limits, errors and content safety: the free tier's limits and each error the service sends",
+    "06 · An interactive chat: type a question in a chat box and watch the answer stream in",
+    "07 · Choosing a model: send the same prompts to all six Phi-3 models and compare answers and speed",
+    "08 · Beyond the free tier: the same code against a paid or newer endpoint, and many requests at once",
+    "09 · Structured output: ask for JSON, parse it, check it, and handle the answers that are not JSON",
+    "10 · Tool calling: let the model call a Python function of yours to get what it cannot know",
+    "11 · Images: send an image with your question, from a file or an address, to a model that sees",
+]
+SEARCH_QUERY = "How can I see the answer while the model is still writing it?"
+ERROR_QUERY = "My request failed with error 429. What does it mean?"
+CONCEPTS = {  # words of one meaning share a feature, so that texts of similar meaning get similar vectors
+    "stream": (
+        "stream",
+        "streaming",
+        "piece",
+        "writes",
+        "writing",
+        "written",
+        "while",
+        "still",
+        "see",
+        "watch",
+    ),
+    "answer": ("answer", "answers", "reply"),
+    "error": ("error", "errors", "failed", "fail", "429", "limits", "limit", "hanging"),
+    "json": ("json", "parse", "structured", "read"),
+    "image": ("image", "images", "sees", "see"),
+    "tool": ("tool", "tools", "function", "calling"),
+    "conversation": ("conversation", "history", "multi", "turn", "chat"),
+    "model": ("model", "models", "phi", "3"),
+}
+STOP_WORDS = set(
+    "a an and as at by do does for from how i in is it its of on or the their them to what with while your you "
+    "my can me".split()
+)
+EMBEDDING_NOTE = (
+    "Written to the service's documented wire format because GitHub Models was retired (shut down 2026-07-30) "
+    "and can no longer be recorded. The vectors are not a real model's: each text's words (lower-cased, stop "
+    "words dropped, a small hand-made list of related words merged into one feature, scripts/synthesize.py "
+    "CONCEPTS) are hashed with SHA-256 into signed weights on a few of the 128 dimensions, a little noise seeded "
+    "by the text is added, and each vector is scaled to length 1, so texts that share words or related words "
+    "get similar vectors. Token counts come from tiktoken's cl100k_base, the text-embedding-3 models' "
+    "vocabulary; the id is derived from the cassette's name."
+)
+
+
+def text_features(text: str) -> list[str]:
+    """The features a synthetic vector is made of: each kept word, and its concept if it has one."""
+    words = [word for word in re.findall(r"[a-z0-9]+", text.lower()) if word not in STOP_WORDS]
+    return words + [concept for word in words for concept, related in CONCEPTS.items() if word in related]
+
+
+def synthetic_vector(text: str, dimensions: int = DIMENSIONS) -> list[float]:
+    """A deterministic unit vector for a text (EMBEDDING_NOTE says how)."""
+    vector = [0.0] * dimensions
+    for feature in text_features(text):
+        digest = hashlib.sha256(feature.encode()).digest()
+        weight = 2.0 if feature in CONCEPTS else 1.0
+        for k in range(3):
+            vector[digest[2 * k] % dimensions] += weight * (1 if digest[2 * k + 1] % 2 else -1)
+    noise = random.Random(hashlib.sha256(text.encode()).hexdigest())
+    vector = [value + noise.gauss(0, 0.15) for value in vector]
+    norm = sum(value * value for value in vector) ** 0.5
+    return [round(value / norm, 6) for value in vector]
+
+
+def embedding_exchange(name: str, texts: list[str]) -> dict:
+    """One embeddings request the lesson makes, with the synthetic answer its cassette replays."""
+    body = {"dimensions": DIMENSIONS, "input": texts, "model": EMBEDDING_MODEL}
+    return {"name": name, "route": "/embeddings", "body": body}
+
+
+def embeddings_cassette(entry: dict) -> dict:
+    """The cassette of an embeddings request: the EmbeddingsResult of EMBEDDING_NOTE."""
+    body = entry["body"]
+    tokenizer = Tokenizer.from_pretrained(EMBEDDING_VOCABULARY)
+    tokens = sum(len(tokenizer.encode_ordinary(text)) for text in body["input"])
+    data = [
+        {"object": "embedding", "index": index, "embedding": synthetic_vector(text, body["dimensions"])}
+        for index, text in enumerate(body["input"])
+    ]
+    answer = {
+        "id": response_id(entry["name"]),
+        "object": "list",
+        "data": data,
+        "model": body["model"],
+        "usage": {"prompt_tokens": tokens, "total_tokens": tokens},
+    }
+    headers = {"content-type": "application/json; charset=utf-8"}
+    provenance = {
+        "kind": "synthetic",
+        "note": EMBEDDING_NOTE,
+        "written": WRITTEN,
+        "wire_format": "Azure AI Model Inference API 2024-05-01-preview",
+        "model": body["model"],
+    }
+    request = {
+        "method": "POST",
+        "route": "/embeddings",
+        "query": "api-version=2024-05-01-preview",
+        "body": body,
+    }
+    elapsed = round(random.Random(entry["name"]).uniform(120, 220))
+    return {
+        "provenance": provenance,
+        "request": request,
+        "response": {"status": 200, "headers": headers, "elapsed_ms": elapsed, "body": answer},
+    }
+
+
+RAG_SYSTEM = {
+    "role": "system",
+    "content": "You are a helpful assistant. Answer from the lesson notes you are given.",
+}
+RAG_QUESTION = f"Lesson notes: {DOCUMENTS[3]}\n\nQuestion: {SEARCH_QUERY}"
+EXCHANGES += [
+    embedding_exchange("embeddings-sentences", SENTENCES),
+    embedding_exchange("embeddings-lessons", DOCUMENTS),
+    embedding_exchange("embeddings-query", [SEARCH_QUERY]),
+    embedding_exchange("embeddings-query-429", [ERROR_QUERY]),
+    exchange(
+        "embeddings-answer",
+        [RAG_SYSTEM, user(RAG_QUESTION)],
+        "Use streaming, as lesson 03 · Streaming shows: instead of waiting for the whole answer, you show it piece "
+        "by piece as the model writes it, so you can read the beginning while the rest is still being generated.",
+    ),
+]
+# ---- end of lesson 12 ----
+
+
 def count_tokens(model: str, text: str) -> int:
     """The tokens of a text that no special token interrupts, as the model's tokenizer encodes it."""
     return len(vocabulary(model).encode_ordinary(text))
@@ -922,7 +1153,7 @@ def usage(entry: dict) -> dict:
     )
     newline = count_tokens(model, "\n")
     prompt = 1 + sum(
-        2 + count_tokens(model, "\n" + (m.get("content") or "")) + newline for m in entry["body"]["messages"]
+        2 + count_tokens(model, "\n" + text_of(m.get("content"))) + newline for m in entry["body"]["messages"]
     )
     prompt += 1 + newline  # <|assistant|>, "\n"
     if family(model) == "gpt-4o":  # OpenAI's layout: 3 tokens a message and its role, 3 to prime the answer
@@ -930,7 +1161,7 @@ def usage(entry: dict) -> dict:
         prompt = 3 + sum(
             3
             + count_tokens(model, m["role"])
-            + count_tokens(model, m.get("content") or "")
+            + content_tokens(model, m.get("content"))
             + sum(
                 count_tokens(model, c["function"]["name"] + c["function"]["arguments"])
                 for c in m.get("tool_calls") or []
@@ -1071,6 +1302,8 @@ def replayed(entry: dict) -> dict:
 
 def cassette(entry: dict) -> dict:
     """The cassette of one entry of EXCHANGES: provenance, request and the response (or takes) replayed."""
+    if entry.get("route") == "/embeddings":  # lesson 12
+        return embeddings_cassette(entry)
     body = entry["body"]
     provenance = {
         "kind": "synthetic",

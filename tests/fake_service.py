@@ -6,7 +6,9 @@ fail with a given status, as the real service did (401 bad key, 404 unknown mode
 
 from __future__ import annotations
 
+import hashlib
 import json
+import math
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -19,6 +21,21 @@ ERRORS = {
         "Rate limit of 15 per 60s exceeded for UserByModelByMinute. Please wait 42 seconds before retrying.",
     ),
 }
+
+
+def embeddings_answer(body: dict) -> dict:
+    """An embeddings answer of the service's shape (azure-ai-inference's EmbeddingsResult, OpenAI's "list"): a unit
+    vector per input, of `dimensions` numbers (1536 by default, text-embedding-3-small's), derived from a hash of
+    the text (equal texts, equal vectors; unrelated to meaning)."""
+    length, data, tokens = body.get("dimensions") or 1536, [], 0
+    for index, text in enumerate(body["input"]):
+        seed = hashlib.sha256(text.encode()).digest()
+        vector = [seed[i % len(seed)] - 127.5 + i % 7 for i in range(length)]
+        norm = math.sqrt(sum(value * value for value in vector))
+        data.append({"object": "embedding", "index": index, "embedding": [value / norm for value in vector]})
+        tokens += len(text.split())
+    usage = {"prompt_tokens": tokens, "total_tokens": tokens}
+    return {"id": "fake", "object": "list", "data": data, "model": body["model"], "usage": usage}
 
 
 class FakeHandler(BaseHTTPRequestHandler):
@@ -34,6 +51,8 @@ class FakeHandler(BaseHTTPRequestHandler):
         if self.server.fail_with:
             code, message = ERRORS[self.server.fail_with]
             return self.send_json(self.server.fail_with, {"error": {"code": code, "message": message}})
+        if self.path.split("?")[0].endswith("/embeddings"):  # lesson 12
+            return self.send_json(200, embeddings_answer(body))
         number = len(self.server.requests)
         words = f"Live answer number {number} from the fake service.".split(" ")
         usage = {"prompt_tokens": 11, "completion_tokens": len(words), "total_tokens": 11 + len(words)}
