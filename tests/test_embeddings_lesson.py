@@ -12,8 +12,7 @@ import pytest
 import synthesize  # scripts/ is on the path (the root conftest.py)
 from azure.ai.inference import EmbeddingsClient
 from azure.ai.inference.models import EmbeddingsResult
-from azure.core.credentials import AzureKeyCredential
-from test_structured_output import Capture, Sent
+from test_structured_output import captured
 
 ROOT = Path(__file__).resolve().parent.parent
 CASSETTES = ROOT / "helpers" / "cassettes"
@@ -27,24 +26,8 @@ def cassette(name: str) -> dict:
 
 def sent(**request) -> tuple[str, dict]:
     """The URL and JSON body EmbeddingsClient.embed sends for `request`, captured before it leaves."""
-    transport = Capture()
-    urls = []
-    real_send = transport.send
-
-    def send(http_request, **kwargs):
-        urls.append(http_request.url)
-        return real_send(http_request, **kwargs)
-
-    transport.send = send
-    with EmbeddingsClient(
-        endpoint="http://sdk.invalid",
-        credential=AzureKeyCredential("unused"),
-        transport=transport,
-        retry_total=0,
-    ) as sdk:
-        with pytest.raises(Sent):
-            sdk.embed(**request)
-    return urls[-1], transport.bodies[-1]
+    transport = captured(EmbeddingsClient, "embed", **request)
+    return transport.urls[-1], transport.bodies[-1]
 
 
 def cosine(a: list, b: list) -> float:

@@ -42,7 +42,7 @@ class Capture(HttpTransport):
     """A transport that keeps the request the SDK would send, and sends nothing."""
 
     def __init__(self):
-        self.bodies = []
+        self.urls, self.bodies = [], []
 
     def __enter__(self):
         return self
@@ -57,21 +57,27 @@ class Capture(HttpTransport):
         pass
 
     def send(self, request, **kwargs):
+        self.urls.append(request.url)
         self.bodies.append(json.loads(request.content if request.content is not None else request.body))
         raise Sent
 
 
-def sent(**request) -> dict:
+def captured(kind, call: str, **request) -> Capture:
+    """The transport that caught what a client of the SDK's `kind` sends for `call(**request)`, before it leaves."""
     transport = Capture()
-    with ChatCompletionsClient(
+    with kind(
         endpoint="http://sdk.invalid",
         credential=AzureKeyCredential("unused"),
         transport=transport,
         retry_total=0,
     ) as sdk:
         with pytest.raises(Sent):
-            sdk.complete(**request)
-    return transport.bodies[-1]
+            getattr(sdk, call)(**request)
+    return transport
+
+
+def sent(**request) -> dict:
+    return captured(ChatCompletionsClient, "complete", **request).bodies[-1]
 
 
 def cassette_body(name: str) -> dict:
