@@ -9,7 +9,9 @@ from functools import partial
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from helpers.browser import start_in_browser
 from helpers.cassette import Library
+from helpers.environment import in_browser
 from helpers.errors import SettingsError
 from helpers.explain import explain_in_notebook
 from helpers.language import LANGUAGES, _, chosen_language
@@ -43,6 +45,13 @@ class Settings:
     def describe(self) -> str:
         """The one setup line a lesson prints: mode and model, never a local URL or the key."""
         scenario = _(" · scenario {scenario}", scenario=self.scenario) if self.scenario else ""
+        if self.mode == "replay" and in_browser():
+            return _(
+                "Mode: replay in your browser ({answers}) · {model}{scenario}",
+                answers=self.answers_from,
+                model=self.model,
+                scenario=scenario,
+            )
         if self.mode == "replay":
             return _(
                 "Mode: replay ({answers}) · {model}{scenario}",
@@ -155,9 +164,12 @@ def _kernel_server(job: str = "replay", forwarder=None, saving: bool = False) ->
             if saving:
                 folder.mkdir(parents=True, exist_ok=True)
             library = Library.load(folder) if key[0] else None
-            server = _servers[key] = start_in_thread(
-                library, speed, forwarder(library) if forwarder else None
-            )
+            if in_browser():  # no server can run in a browser: its kernel answers replay itself
+                server = _servers[key] = start_in_browser(library, speed)
+            else:
+                server = _servers[key] = start_in_thread(
+                    library, speed, forwarder(library) if forwarder else None
+                )
         server.speed = speed
         return server
 
@@ -222,6 +234,15 @@ def settings(scenario: str = "") -> Settings:
     """
     _language()
     mode = _mode()
+    if mode in ("local", "record") and in_browser():
+        raise SettingsError(
+            _(
+                "GITHUB_MODELS_MODE={mode} needs a server on your machine, and a browser tab can run none. Here, "
+                "use replay (the default) or live mode with an endpoint that accepts requests from web pages; "
+                "for the other modes, open this lesson in JupyterLab (make lab) or a Codespace.",
+                mode=mode,
+            )
+        )
     model = _env("GITHUB_MODELS_MODEL", LOCAL_DEFAULT_MODEL if mode == "local" else DEFAULT_MODEL)
     if mode == "replay":
         cfg = _replay_settings(model, scenario)

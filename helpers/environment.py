@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from contextlib import contextmanager
 
 
@@ -17,3 +18,8 @@ def restoring_env():
         for name in set(os.environ) - set(before):
             del os.environ[name]
         os.environ.update(before)
+
+
+def in_browser() -> bool:
+    """Whether this kernel runs in a browser (the in-browser edition's Pyodide kernel), where no server can run."""
+    return sys.platform == "emscripten"

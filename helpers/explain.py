@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 from azure.core.exceptions import HttpResponseError, ServiceRequestError, ServiceResponseError
 
+from helpers.environment import in_browser
 from helpers.language import _
 
 OFFLINE = "set GITHUB_MODELS_MODE=replay to continue offline"
@@ -67,6 +68,13 @@ def _host(error: BaseException, cfg) -> str:
 
 
 def _cause(error: BaseException, host: str, model: str) -> str | None:
+    if isinstance(error, ServiceRequestError | ServiceResponseError) and in_browser():
+        return _(
+            "The browser could not reach {host}: it is down, or it does not accept requests from web pages "
+            "(CORS), which a browser needs before it lets a page call another site. Use an endpoint that allows "
+            "them, or run this lesson in JupyterLab (make lab) or a Codespace, where no such rule applies",
+            host=host,
+        )
     if isinstance(error, ServiceRequestError | ServiceResponseError):
         return _(
             "Cannot reach {host}: the host does not answer ({error}). Check GITHUB_MODELS_ENDPOINT and your "

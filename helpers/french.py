@@ -12,6 +12,9 @@ FRENCH = {
     "Mode: {mode} · endpoint {where}{saving} · {model}{scenario}": (
         "Mode : {mode} · point de terminaison {where}{saving} · {model}{scenario}"
     ),
+    "Mode: replay in your browser ({answers}) · {model}{scenario}": (
+        "Mode : replay dans votre navigateur ({answers}) · {model}{scenario}"
+    ),
     " · scenario {scenario}": " · scénario {scenario}",
     " ignored (scenarios are recorded for replay only)": (
         " ignoré (les scénarios sont enregistrés pour le mode replay seulement)"
@@ -30,6 +33,14 @@ FRENCH = {
         "GITHUB_MODELS_MODE={mode!r} n'est pas un mode. Utilisez replay (par défaut : hors ligne, réponses "
         "enregistrées), local (un Phi-3 qui tourne sous Ollama sur cette machine), live (un vrai point de "
         "terminaison) ou record (en direct, en enregistrant chaque réponse pour le mode replay)."
+    ),
+    "GITHUB_MODELS_MODE={mode} needs a server on your machine, and a browser tab can run none. Here, use replay "
+    "(the default) or live mode with an endpoint that accepts requests from web pages; for the other modes, open "
+    "this lesson in JupyterLab (make lab) or a Codespace.": (
+        "GITHUB_MODELS_MODE={mode} a besoin d'un serveur sur votre machine, et un onglet de navigateur ne peut pas "
+        "en faire tourner. Ici, utilisez le mode replay (par défaut) ou le mode live avec un point de terminaison "
+        "qui accepte les requêtes des pages web ; pour les autres modes, ouvrez cette leçon dans JupyterLab "
+        "(make lab) ou un Codespace."
     ),
     "GITHUB_MODELS_LANG={chosen!r} is not a language of these lessons. Use en or fr, or unset it: helpers then "
     "speak the notebook's language (French in notebooks/fr/, English elsewhere).": (
@@ -94,6 +105,14 @@ FRENCH = {
     "Cannot reach {host}: the host does not answer ({error}). Check GITHUB_MODELS_ENDPOINT and your network": (
         "Impossible de joindre {host} : l'hôte ne répond pas ({error}). Vérifiez GITHUB_MODELS_ENDPOINT et votre "
         "réseau"
+    ),
+    "The browser could not reach {host}: it is down, or it does not accept requests from web pages (CORS), which "
+    "a browser needs before it lets a page call another site. Use an endpoint that allows them, or run this lesson "
+    "in JupyterLab (make lab) or a Codespace, where no such rule applies": (
+        "Le navigateur n'a pas pu joindre {host} : il est hors service, ou il n'accepte pas les requêtes des pages "
+        "web (CORS), ce qu'un navigateur exige avant de laisser une page appeler un autre site. Utilisez un point "
+        "de terminaison qui les autorise, ou lancez cette leçon dans JupyterLab (make lab) ou un Codespace, où "
+        "cette règle ne s'applique pas"
     ),
     "HTTP 401: {host} refused the key in GITHUB_TOKEN. Check that it is current and allowed to use models (a "
     "fine-grained token needs the models: read permission)": (

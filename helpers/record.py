@@ -255,7 +255,7 @@ class Forwarder:
     def reply(handler, response: dict) -> None:
         """Finish the answer: send a whole body, or end a relayed stream with the ``[DONE]`` it held back."""
         if "events" not in response:
-            return handler.send_json(response["status"], response["body"], response["headers"])
+            return handler.send_json(response)
         if response["events"] and response["events"][-1]["data"] == "[DONE]":
             handler.write_chunk(b"data: [DONE]\n\n")
         handler.write_chunk(b"")

@@ -10,7 +10,6 @@ for a body it cannot use (no length, too large, not JSON, nested too deep). Idle
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import threading
@@ -18,14 +17,23 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from helpers.cassette import Cassette, Library, is_stream, parse_path
+from helpers.cassette import Library, is_stream, parse_path
 from helpers.record import Forwarder
-from helpers.replay.misses import miss_message
+from helpers.replay.answers import (
+    MAX_BODY_BYTES,
+    TOO_LARGE,
+    Refused,
+    Turns,
+    answer,
+    error_take,
+    json_bytes,
+    request_body,
+    sent_headers,
+    sse_line,
+    unknown_route,
+)
 
-MAX_BODY_BYTES = 1024 * 1024
-MAX_NESTING = 64  # arrays and objects inside one another; a chat request nests 3 to 6 levels deep
 DRAIN_LIMIT_BYTES = 64 * 1024 * 1024  # bodies refused up to this size are read first, larger ones cut off
-HOP_BY_HOP = {"connection", "content-length", "transfer-encoding", "keep-alive", "date", "server"}
 DEFAULT_CASSETTES = Path(__file__).parent.parent / "cassettes"
 
 
@@ -63,21 +71,6 @@ def content_length(headers) -> int | None:
     return int(digits or "0") if len(digits) <= 18 else sys.maxsize  # longer counts are far over any limit
 
 
-def nesting_depth(value: object) -> int:
-    """How many arrays and objects deep a parsed JSON value goes (``{}`` is 1, ``{"a": [1]}`` is 2)."""
-    depth, level = 0, [value]
-    while level := [item for item in level if isinstance(item, dict | list)]:
-        depth += 1
-        level = [child for item in level for child in (item.values() if isinstance(item, dict) else item)]
-    return depth
-
-
-def sse_line(data: object) -> bytes:
-    """One server-sent event as the service framed it: ``data: <one-line JSON>`` and a blank line."""
-    text = data if isinstance(data, str) else json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return f"data: {text}\n\n".encode()
-
-
 class ReplayHandler(BaseHTTPRequestHandler):
     """Serves one connection; the server holds the cassette library, the pacing and the idle timeout."""
 
@@ -101,14 +94,10 @@ class ReplayHandler(BaseHTTPRequestHandler):
         self.answer_started = True
         super().send_response_only(code, message)
 
-    def send_json(self, status: int, body, headers: dict | None = None) -> None:
-        text = body if isinstance(body, str) else json.dumps(body, ensure_ascii=False)
-        # A lone surrogate from the request (JSON allows "\ud800") goes back as that same escape.
-        payload = text.encode("utf-8", "backslashreplace")
-        self.send_response(status)
-        self.send_headers(
-            {"content-type": "application/json", **{k.lower(): v for k, v in (headers or {}).items()}}
-        )
+    def send_json(self, take: dict) -> None:
+        payload = json_bytes(take["body"])
+        self.send_response(take["status"])
+        self.send_headers({"content-type": "application/json", **sent_headers(take)})
         self.send_header("Content-Length", str(len(payload)))
         if self.close_connection:
             self.send_header("Connection", "close")
@@ -116,13 +105,11 @@ class ReplayHandler(BaseHTTPRequestHandler):
         self.wfile.write(payload)
 
     def send_headers(self, headers: dict) -> None:
-        """Send recorded headers, leaving out those that describe the original connection."""
         for name, value in headers.items():
-            if name.lower() not in HOP_BY_HOP:
-                self.send_header(name, value)
+            self.send_header(name, value)
 
     def send_error_json(self, status: int, code: str, message: str) -> None:
-        self.send_json(status, {"error": {"code": code, "message": message, "status": status}})
+        self.replay(error_take(status, code, message))
 
     def do_POST(self) -> None:
         """Answer a POST; should the server itself fail, the client gets a 500 that says so, not a cut line."""
@@ -148,12 +135,7 @@ class ReplayHandler(BaseHTTPRequestHandler):
             return
         if self.server.forwarder:
             return self.server.forwarder.forward(self, route, body)
-        cassette = self.server.library.find("POST", route, body, scenario)
-        if cassette is None:
-            return self.send_error_json(
-                404, "no_recording", miss_message(self.server.library, route, body, scenario)
-            )
-        self.replay(self.server.next_take(cassette))
+        self.replay(answer(self.server.library, self.server.turns, route, body, scenario))
 
     def read_json_body(self) -> dict | None:
         """The request's JSON object, or None after answering 400, 411 or 413."""
@@ -164,32 +146,13 @@ class ReplayHandler(BaseHTTPRequestHandler):
             return None
         if length > MAX_BODY_BYTES:
             self.discard_body()
-            self.send_error_json(
-                413,
-                "request_too_large",
-                f"Request body over {MAX_BODY_BYTES} bytes; the replay server refuses it.",
-            )
+            self.replay(TOO_LARGE)
             return None
         try:
-            body = json.loads(self.rfile.read(length).decode("utf-8"))
-            too_deep = nesting_depth(body) > MAX_NESTING
-        except RecursionError:  # json gives up near 1,000 levels
-            too_deep = True
-        except ValueError as error:  # not UTF-8, not JSON, or an integer of over 4,300 digits
-            self.send_error_json(400, "invalid_json", f"The request body is not valid JSON: {error}.")
+            return request_body(self.rfile.read(length))
+        except Refused as refused:
+            self.replay(refused.take)
             return None
-        if too_deep:
-            self.send_error_json(
-                400,
-                "too_deeply_nested",
-                f"The request body nests arrays and objects more than {MAX_NESTING} levels deep; the replay "
-                "server refuses it (a chat request nests 3 to 6 levels, tool schemas a few more).",
-            )
-            return None
-        if not isinstance(body, dict):
-            self.send_error_json(400, "invalid_json", "The request body must be a JSON object.")
-            return None
-        return body
 
     def discard_body(self) -> None:
         """Read and drop a body we will not use, so the client can finish sending and read our answer."""
@@ -203,13 +166,7 @@ class ReplayHandler(BaseHTTPRequestHandler):
 
     def unknown_route(self) -> None:
         self.discard_body()
-        self.send_error_json(
-            404,
-            "not_found",
-            f"No route {self.command} {self.path.split('?', 1)[0]}. The replay server answers "
-            "POST <endpoint>/chat/completions and POST <endpoint>/embeddings (also under /v1, /inference and "
-            "/models).",
-        )
+        self.replay(unknown_route(self.command, self.path))
 
     do_GET = do_PUT = do_PATCH = do_DELETE = do_HEAD = unknown_route
 
@@ -221,9 +178,9 @@ class ReplayHandler(BaseHTTPRequestHandler):
         """Send one recorded answer (one take): a whole body, or a stream paced as recorded."""
         if not is_stream(response):
             self.pause(response.get("elapsed_ms", 0))
-            return self.send_json(response["status"], response["body"], response.get("headers"))
+            return self.send_json(response)
         self.send_response(response["status"])
-        self.send_headers(response.get("headers", {}))
+        self.send_headers(sent_headers(response))
         self.send_header("Transfer-Encoding", "chunked")
         self.end_headers()
         for event in response["events"]:
@@ -255,17 +212,8 @@ class ReplayServer(ThreadingHTTPServer):
         forwarder: Forwarder | None = None,
     ):
         self.library, self.speed, self.verbose, self.forwarder = library, speed, verbose, forwarder
-        self.turns: dict[str, int] = {}  # how many times this server has answered each cassette, by name
-        self.turns_lock = threading.Lock()
+        self.turns = Turns()  # each cassette's takes in turn, counted per server
         super().__init__(("127.0.0.1", port), ReplayHandler)
-
-    def next_take(self, cassette: Cassette) -> dict:
-        """The cassette's next take for this server: 1, 2, 3, then 1 again, so a new server (a fresh kernel)
-        always serves the same sequence."""
-        with self.turns_lock:
-            turn = self.turns.get(cassette.name, 0)
-            self.turns[cassette.name] = turn + 1
-        return cassette.takes[turn % len(cassette.takes)]
 
     @property
     def url(self) -> str:
