@@ -6,6 +6,10 @@ BIN := $(VENV)/bin
 # maintainer tools: make test). make lab after make test installs nothing; make test after make lab adds dev.
 INSTALLED := $(VENV)/.installed
 INSTALLED_DEV := $(VENV)/.installed-dev
+# The in-browser edition's own downloads (make site): the Pyodide runtime (npm, lite/package-lock.json) and the
+# pure-Python wheels its kernel loads from the site (lite/requirements.txt), so scripts/build_lite.py runs offline.
+INSTALLED_LITE := $(VENV)/.installed-lite
+LITE_WHEELS := $(VENV)/lite-wheels
 # uv (from PyPI, installed into .venv) installs the same packages from the same pyproject.toml as pip, about
 # twice as fast on a cold cache. INSTALLER=pip (make lab INSTALLER=pip) uses pip alone, like README's commands.
 INSTALLER ?= uv
@@ -54,7 +58,7 @@ notebooks: $(INSTALLED_DEV)  ## regenerate navigation, re-run every lesson in re
 	$(BIN)/python scripts/navigation.py
 	$(BIN)/python scripts/run_notebooks.py
 
-site: $(INSTALLED_DEV)  ## the lessons as a website in build/site/ (index.html), from their stored outputs, offline
+site: $(INSTALLED_LITE)  ## the lessons as a website in build/site/ (index.html), from their stored outputs, offline
 	$(BIN)/python scripts/build_site.py $(SITE_ARGS)
 
 links: $(INSTALLED_DEV)  ## check the site's external links and report the dead ones (build/linkcheck/report.md)
@@ -85,6 +89,14 @@ $(INSTALLED): pyproject.toml js/package-lock.json  # the runtime only: no test o
 $(INSTALLED_DEV): $(INSTALLED)  # adds the dev extra; the runtime is already there
 	$(INSTALLER_SETUP)
 	$(INSTALL) -e '.[dev]'
+	touch $@
+
+# Pure wheels only (--platform any --implementation py --abi none): pip would otherwise pick a wheel built for this
+# machine (charset-normalizer's). --no-deps: lite/requirements.txt lists every package the kernel loads locally.
+$(INSTALLED_LITE): $(INSTALLED_DEV) lite/package-lock.json lite/requirements.txt
+	npm ci --prefix lite --no-audit --no-fund
+	$(BIN)/python -m pip download --quiet --no-deps --only-binary=:all: --platform any --implementation py \
+		--abi none --python-version 3.14 -r lite/requirements.txt -d $(LITE_WHEELS)
 	touch $@
 
 # The engine builds llama.cpp from source (pip keeps the wheel it builds: later installs take seconds). The

@@ -1,7 +1,8 @@
 """Build the published site: ``python scripts/build_site.py`` (``make site``) writes build/site/, with the README
 as its landing page (index.html) and every lesson as a page, from the notebooks' committed outputs.
 
-Nothing is executed and nothing is fetched: the lessons are staged into build/site-src/ (links to files that
+Nothing is executed and nothing is fetched: the in-browser edition (lite/, scripts/build_lite.py) is built from
+what make site installed first, and the lessons are staged into build/site-src/ (links to files that
 are not pages point at the repository, solutions are collapsed, the chat box's placeholder becomes a still
 image) and Sphinx builds them with the configuration in site/ (myst-nb, sphinx-book-theme). Any warning, such
 as a link that leads nowhere, fails the build.
@@ -19,6 +20,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import build_lite
 import nbformat
 from navigation import EDITIONS, ENGLISH, ROOT, Edition, Lesson, launch_links, lessons, repository
 
@@ -122,7 +124,7 @@ def launch_bar(repo: str, source: str, pages: dict[str, Page]) -> str:
     notebook = source if source.endswith(".ipynb") else first
     buttons = "".join(
         f'<a class="launch-button" href="{url}">{label}</a>'
-        for label, url, _ in launch_links(repo, notebook, page.edition)
+        for label, url, _ in launch_links(repo, notebook, page.edition, site=relative(".", page.html) + "/")
     )
     (twin,) = [
         other for other in pages.values() if other.edition is not page.edition and other.staged == page.staged
@@ -231,6 +233,9 @@ def build(out: Path, repo: str) -> None:
         if sphinx("html", source, built[edition.language], *options):
             raise SystemExit(f"the site did not build (the warnings above say why); {out} was left as it was")
     built["fr"].rename(built["en"] / "fr")
+    build_lite.build(
+        built["en"] / "lite"
+    )  # the in-browser edition, both languages: the launch bars' first button
     shutil.rmtree(out, ignore_errors=True)
     built["en"].rename(out)
 

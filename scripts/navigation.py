@@ -29,7 +29,8 @@ TABLE_START, TABLE_END = "<!-- lessons:start -->", "<!-- lessons:end -->"
 LAUNCH_START, LAUNCH_END = "<!-- launch:start -->", "<!-- launch:end -->"
 OLLAMA_DEVCONTAINER = ".devcontainer/local-phi3/devcontainer.json"
 NAV_IDS = ("nav-top", "nav-bottom")
-LAUNCH_KINDS = ("Codespaces", "Codespaces with Ollama", "Binder")
+LAUNCH_KINDS = ("Browser", "Codespaces", "Codespaces with Ollama", "Binder")
+IN_BROWSER = "lite/notebooks/index.html"  # the in-browser edition's notebook page, in the website (make site)
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,12 @@ ENGLISH = Edition(
     "| # | Lesson | What you will do |",
     "| Open in | What you get |",
     {
+        "Browser": (
+            "Run in your browser",
+            "The lesson runs in the web page itself (JupyterLite): nothing to install, no account. Replay mode "
+            "only, and nothing you change is kept unless you download the notebook (File → Download). Lessons 04 "
+            "and 08 need a machine; the first start takes a minute.",
+        ),
         "Codespaces": (
             "Codespaces",
             "VS Code in the browser with everything installed and lesson 00 open; replay mode. Uses your GitHub "
@@ -84,6 +91,13 @@ FRENCH = Edition(
     "| # | Leçon | Ce que vous ferez |",
     "| Ouvrir dans | Ce que vous obtenez |",
     {
+        "Browser": (
+            "Lancer dans votre navigateur",
+            "La leçon tourne dans la page web elle-même (JupyterLite) : rien à installer, pas de compte. Mode "
+            "replay seulement, et rien de ce que vous modifiez n'est conservé, sauf si vous téléchargez le "
+            "notebook (File → Download). Les leçons 04 et 08 ont besoin d'une machine ; le premier démarrage "
+            "prend une minute.",
+        ),
         "Codespaces": (
             "Codespaces",
             "VS Code dans le navigateur, tout installé, la leçon 00 ouverte ; mode replay. Consomme les heures "
@@ -128,12 +142,17 @@ def repository(root: Path = ROOT) -> str:
     return project_urls(root)["Repository"]
 
 
-def launch_links(repo: str, notebook: str, edition: Edition = ENGLISH) -> list[tuple[str, str, str]]:
+def launch_links(
+    repo: str, notebook: str, edition: Edition = ENGLISH, site: str | None = None
+) -> list[tuple[str, str, str]]:
     """(label, URL, what it gives) of each way to run `notebook` (a path such as notebooks/00-setup.ipynb)
-    without installing anything: GitHub Codespaces in both configurations, and Binder."""
+    without installing anything: in the browser (the website's in-browser edition, at `site`, by default the
+    Documentation address), GitHub Codespaces in both configurations, and Binder."""
     name = repo.removeprefix("https://github.com/")
     codespaces = f"https://codespaces.new/{name}?quickstart=1"
+    site = project_urls()["Documentation"] if site is None else site
     urls = {
+        "Browser": f"{site}{IN_BROWSER}?path={notebook}",
         "Codespaces": codespaces,
         "Codespaces with Ollama": f"{codespaces}&devcontainer_path={quote(OLLAMA_DEVCONTAINER, safe='')}",
         "Binder": f"https://mybinder.org/v2/gh/{name}/HEAD?urlpath=lab/tree/{notebook}",

@@ -10,8 +10,15 @@ from navigation import ROOT, project_urls
 
 def test_the_launch_links_open_the_repository_in_each_configuration():
     repo = "https://github.com/someone/tutorial"
-    links = {label: url for label, url, _ in navigation.launch_links(repo, "notebooks/03-streaming.ipynb")}
-    assert list(links) == ["Codespaces", "Codespaces with Ollama", "Binder"]
+    site = "https://someone.github.io/tutorial/"
+    links = {
+        label: url
+        for label, url, _ in navigation.launch_links(repo, "notebooks/03-streaming.ipynb", site=site)
+    }
+    assert list(links) == ["Run in your browser", "Codespaces", "Codespaces with Ollama", "Binder"]
+    assert (
+        links["Run in your browser"] == f"{site}lite/notebooks/index.html?path=notebooks/03-streaming.ipynb"
+    )
     assert links["Codespaces"] == "https://codespaces.new/someone/tutorial?quickstart=1"
     ollama = urlsplit(links["Codespaces with Ollama"])
     assert ollama.path == "/someone/tutorial"
@@ -40,6 +47,9 @@ def test_every_link_to_the_website_is_the_documentation_address():
     readme = (ROOT / "README.md").read_text()
     site = project_urls()["Documentation"]
     links = re.findall(r"https://[\w.-]+\.github\.io/[^)\s]*", readme)
-    assert links and set(links) == {site}
+    in_browser = (
+        f"{site}{navigation.IN_BROWSER}?path=notebooks/00-setup.ipynb"  # the in-browser edition's button
+    )
+    assert links and set(links) == {site, in_browser}
     owner, name = urlsplit(project_urls()["Repository"]).path.strip("/").split("/")
     assert site == f"https://{owner}.github.io/{name}/"  # GitHub Pages' address of that repository

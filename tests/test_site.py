@@ -252,7 +252,10 @@ def test_a_page_loads_offline_without_errors_with_its_title_and_launch_buttons(a
     texts = [text.strip() for text in buttons.all_inner_texts()]
     assert texts == [edition.launch[kind][0] for kind in navigation.LAUNCH_KINDS], texts
     hrefs = [link.get_attribute("href") for link in buttons.all()]
-    codespaces, ollama, binder = hrefs
+    browser, codespaces, ollama, binder = hrefs
+    assert browser.endswith(f"{navigation.IN_BROWSER}?path={notebook}") and not browser.startswith("http"), (
+        browser
+    )
     assert codespaces.startswith("https://codespaces.new/")
     assert "devcontainer_path" not in codespaces
     assert ollama.startswith("https://codespaces.new/")
