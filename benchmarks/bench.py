@@ -13,6 +13,9 @@
   with the site's own configuration building one empty page (its start-up, theme and extensions).
 - Concurrency: lesson 08's eight questions at recorded pacing (speed 1), one after another, then with
   azure.ai.inference.aio and asyncio.gather, at most five at a time.
+- The in-browser edition (``--in-browser-only`` runs only it): its build (scripts/build_lite.py), its size as
+  built and gzipped, and lesson 01's time to first answer in Chromium (open the page, Run All as soon as the
+  kernel is ready) beside a desktop kernel's (nbclient, from kernel start), both at the recorded pace.
 - Cold installs (about three minutes; ``--no-installs`` skips them, ``--installs-only`` runs only them): the
   Makefile's own install steps in a fresh copy of the project with empty pip, uv, npm and matplotlib caches:
   ``make lab``'s (the runtime), ``make test``'s (runtime + dev), ``make lab INSTALLER=pip``'s (pip alone, as
@@ -29,7 +32,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
+import gzip
 import http.client
+import http.server
 import json
 import os
 import shutil
@@ -37,7 +43,9 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 from xml.etree import ElementTree
@@ -266,6 +274,93 @@ def site_figures() -> dict:
         return {"site_s": site, "site_floor_s": time.perf_counter() - start_time}
 
 
+def first_answer_cell(lesson: Path) -> int:
+    """The index, among a lesson's code cells, of the first that asks the model."""
+    cells = [c for c in nbformat.read(lesson, as_version=4).cells if c.cell_type == "code"]
+    return next(index for index, cell in enumerate(cells) if ".complete(" in cell.source)
+
+
+def desktop_first_answer(lesson: Path) -> float:
+    """Seconds from starting a desktop kernel (nbclient, as nbval) to lesson 01's first answer, running its cells
+    in order at the recorded pace."""
+    import nbclient
+
+    notebook = nbformat.read(lesson, as_version=4)
+    code = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    notebook.cells = code[: first_answer_cell(lesson) + 1]
+    start_time = time.perf_counter()
+    nbclient.NotebookClient(notebook, resources={"metadata": {"path": str(lesson.parent)}}).execute()
+    return time.perf_counter() - start_time
+
+
+def browser_first_answer(site: Path, lesson: str) -> float:
+    """Seconds from opening lesson 01 in the in-browser edition (a fresh browser profile, offline, on loopback)
+    and pressing Run All as soon as its kernel is ready, to its first answer, at the recorded pace."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from browser import CODE_CELLS, RUN_ALL, Lite, launched_chromium
+
+    index = first_answer_cell(ROOT / lesson)
+    answered = f"() => ({CODE_CELLS})()[{index}].count !== null && ({CODE_CELLS})()[{index}].text !== ''"
+    with served(site) as base, launched_chromium() as browser:
+        tab = Lite(browser, base, {"GITHUB_MODELS_REPLAY_SPEED": "1"})
+        start_time = time.perf_counter()
+        tab.open(lesson)
+        tab.page.evaluate(RUN_ALL.replace("() =>", "() => void"))
+        tab.page.wait_for_function(answered, polling=50)
+        seconds = time.perf_counter() - start_time
+        tab.close()
+    return seconds
+
+
+@contextmanager
+def served(folder: Path):
+    """`folder` on a loopback HTTP server, for as long as the block runs; yields its URL."""
+    handler = functools.partial(QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+def in_browser_figures() -> dict:
+    """The in-browser edition (make site's lite/): build time, size (as built, and gzipped as a web server sends
+    it), and lesson 01's time to first answer in Chromium beside a desktop kernel's."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import build_lite  # scripts/build_lite.py
+
+    lesson = "notebooks/01-single-call.ipynb"
+    with tempfile.TemporaryDirectory() as folder:
+        start_time = time.perf_counter()
+        build_lite.build(Path(folder) / "lite")
+        build = time.perf_counter() - start_time
+        files = [path for path in (Path(folder) / "lite").rglob("*") if path.is_file()]
+        size = sum(path.stat().st_size for path in files)
+        gzipped = sum(len(gzip.compress(path.read_bytes(), 6)) for path in files)
+        browser = browser_first_answer(Path(folder), lesson)
+    figures = {
+        "build_s": build,
+        "size_mb": size / 1e6,
+        "gzipped_mb": gzipped / 1e6,
+        "browser_first_answer_s": browser,
+        "desktop_first_answer_s": desktop_first_answer(ROOT / lesson),
+    }
+    print(
+        f"in browser   build {figures['build_s']:.1f} s | {figures['size_mb']:.1f} MB "
+        f"({figures['gzipped_mb']:.1f} MB gzipped) | lesson 01's first answer after "
+        f"{figures['browser_first_answer_s']:.1f} s in Chromium, {figures['desktop_first_answer_s']:.1f} s on a "
+        f"desktop kernel (ratio {browser / figures['desktop_first_answer_s']:.1f}x)"
+    )
+    return figures
+
+
 def suite_figures() -> dict:
     """make test's pytest run (every core, as make test runs it): its wall time and its ten slowest tests, beside a
     floor: the same pytest starting its workers and collecting the whole suite, then running none of it."""
@@ -382,18 +477,23 @@ def main() -> None:
     parser.add_argument(
         "--suite-only", action="store_true", help="run only make test's pytest (about 3 minutes)"
     )
+    parser.add_argument(
+        "--in-browser-only", action="store_true", help="run only the in-browser edition's figures (a minute)"
+    )
     args = parser.parse_args()
     figures = {"ratios": {}}
-    if not args.installs_only and not args.suite_only:
-        figures.update(timing_figures())
-    if not args.installs_only:
-        figures.update(suite_figures())
-        report_suite(figures)
-    if args.suite_only:
-        args.no_installs = True
-    if not args.no_installs:
-        figures["installs"] = install_figures()
-        report_installs(figures)
+    if args.in_browser_only:
+        figures["in_browser"] = in_browser_figures()
+    else:
+        if not args.installs_only and not args.suite_only:
+            figures.update(timing_figures())
+            figures["in_browser"] = in_browser_figures()
+        if not args.installs_only:
+            figures.update(suite_figures())
+            report_suite(figures)
+        if not args.no_installs and not args.suite_only:
+            figures["installs"] = install_figures()
+            report_installs(figures)
     out = ROOT / "bench-results"
     out.mkdir(exist_ok=True)
     (out / "latest.json").write_text(json.dumps(figures, indent=2) + "\n")

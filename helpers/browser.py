@@ -116,10 +116,22 @@ def start_in_browser(library: Library, speed: float) -> BrowserReplay:
 
 
 def _answered_by(replay: BrowserReplay, send):
+    from urllib3.contrib.emscripten.fetch import _RequestError
+
     def answered(request):
         if urlsplit(request.url).hostname == RESERVED_HOST:
             return replay.respond(request)
-        return send(request)
+        try:
+            return send(request)
+        except Exception as error:  # noqa: BLE001 (the browser's own error, a JavaScript one)
+            # A host that is down or refuses web pages (CORS) makes fetch fail with a TypeError, which urllib3
+            # 2.6.3's JSPI path lets through as it is: made a request error, it reaches azure-core as a
+            # ServiceRequestError, which explain() turns into what to do.
+            if type(error).__name__ != "JsException":
+                raise
+            raise _RequestError(
+                f"the browser could not fetch {request.url}: {error}", request=request
+            ) from None
 
     answered.__wrapped__ = send
     return answered

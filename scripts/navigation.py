@@ -61,8 +61,8 @@ ENGLISH = Edition(
         "Browser": (
             "Run in your browser",
             "The lesson runs in the web page itself (JupyterLite): nothing to install, no account. Replay mode "
-            "only, and nothing you change is kept unless you download the notebook (File → Download). Lessons 04 "
-            "and 08 need a machine; the first start takes a minute.",
+            "only; your changes stay in this browser, so download the notebook (File → Download) to keep it. "
+            "Lessons 04 and 08 need a machine; the first start takes about half a minute.",
         ),
         "Codespaces": (
             "Codespaces",
@@ -93,10 +93,10 @@ FRENCH = Edition(
     {
         "Browser": (
             "Lancer dans votre navigateur",
-            "La leçon tourne dans la page web elle-même (JupyterLite) : rien à installer, pas de compte. Mode "
-            "replay seulement, et rien de ce que vous modifiez n'est conservé, sauf si vous téléchargez le "
-            "notebook (File → Download). Les leçons 04 et 08 ont besoin d'une machine ; le premier démarrage "
-            "prend une minute.",
+            "La leçon tourne dans la page web elle-même (JupyterLite) : rien à installer, pas de compte. Mode "
+            "replay seulement ; vos modifications restent dans ce navigateur, alors téléchargez le notebook "
+            "(File → Download) pour le garder. Les leçons 04 et 08 ont besoin d'une machine ; le premier "
+            "démarrage prend environ une demi-minute.",
         ),
         "Codespaces": (
             "Codespaces",

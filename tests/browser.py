@@ -5,9 +5,14 @@ laptop and fails under CI=true."""
 import os
 import shutil
 import socket
+import time
 from contextlib import contextmanager
+from urllib.parse import urlsplit
 
 import pytest
+
+KERNEL = "@jupyterlite/pyodide-kernel-extension:kernel"  # the in-browser edition's kernel settings
+IN_BROWSER = "lite/notebooks/index.html"  # its notebook page in the site (scripts/navigation.py's IN_BROWSER)
 
 # Offline: no host but loopback resolves (an address is mapped too), so a request to another site fails in the
 # browser itself, without Playwright's request routing, which would turn the HTTP cache off.
@@ -61,3 +66,84 @@ def launched_chromium():
             yield browser
         finally:
             browser.close()
+
+
+# The in-browser edition (tests/test_in_browser.py, benchmarks/bench.py): JupyterLite's app in window.jupyterapp.
+KERNEL_IDLE = """() => {
+    const widget = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+    const kernel = widget && widget.sessionContext && widget.sessionContext.session
+        && widget.sessionContext.session.kernel;
+    return !!kernel && kernel.status === "idle";
+}"""
+RUN_ALL = "() => window.jupyterapp.commands.execute('notebook:run-all-cells')"
+CODE_CELLS = """() => {
+    const cells = window.jupyterapp.shell.currentWidget.content.model.cells, found = [];
+    for (let i = 0; i < cells.length; i++) {
+        const cell = cells.get(i).toJSON();
+        if (cell.cell_type !== "code") continue;
+        found.push({
+            count: cell.execution_count,
+            tags: (cell.metadata.tags || []),
+            source: [].concat(cell.source).join(""),
+            errors: cell.outputs.filter(o => o.output_type === "error").map(o => `${o.ename}: ${o.evalue}`),
+            text: cell.outputs.filter(o => o.output_type === "stream").map(o => [].concat(o.text).join("")).join(""),
+        });
+    }
+    return found;
+}"""
+# Samples the text output of code cell `index` every 10 ms and keeps each text it showed, in order.
+WATCH_CELL = """(index) => {
+    window.cellSeen = [];
+    window.cellWatch = setInterval(() => {
+        const cells = window.jupyterapp.shell.currentWidget.content.model.cells;
+        const code = [...Array(cells.length).keys()].map(i => cells.get(i)).filter(c => c.type === "code");
+        const text = code[index].toJSON().outputs.filter(o => o.output_type === "stream")
+            .map(o => [].concat(o.text).join("")).join("");
+        const seen = window.cellSeen;
+        if (text !== (seen.length ? seen[seen.length - 1] : "")) seen.push(text);
+    }, 10);
+}"""
+
+
+class Lite:
+    """One lesson in the in-browser edition, in a fresh browser profile (so nothing a learner's browser kept, in
+    its cache or its storage, helps it), with the requests that went elsewhere than loopback."""
+
+    def __init__(self, browser, site: str, env: dict[str, str]) -> None:
+        self.context = browser.new_context(viewport={"width": 1280, "height": 1000}, base_url=site)
+        self.context.set_default_timeout(120_000)
+        self.elsewhere: list[str] = []
+        self.context.on("request", self.note)
+        self.context.route("**/jupyter-lite.json", lambda route: self.configured(route, env))
+        self.page = self.context.new_page()
+
+    def note(self, request) -> None:
+        if urlsplit(request.url).hostname not in ("127.0.0.1", "localhost", None):
+            self.elsewhere.append(request.url)
+
+    @staticmethod
+    def configured(route, env: dict[str, str]) -> None:
+        """The site's configuration, plus what the test needs: the app in window.jupyterapp, and `env` for the
+        kernel (replay's pace)."""
+        config = route.fetch().json()
+        data = config["jupyter-config-data"]
+        data["exposeAppInBrowser"] = True
+        kernel = data.get("litePluginSettings", {}).get(KERNEL)
+        if kernel is not None:
+            kernel["loadPyodideOptions"]["env"] = env
+        route.fulfill(json=config)
+
+    def open(self, lesson: str) -> float:
+        """Open `lesson` (notebooks/NN-slug.ipynb) and wait for its kernel; the seconds that took."""
+        started = time.monotonic()
+        self.page.goto(f"{IN_BROWSER}?path={lesson}")
+        self.page.wait_for_function(KERNEL_IDLE, polling=250)
+        return time.monotonic() - started
+
+    def run_all(self) -> list[dict]:
+        self.page.evaluate(RUN_ALL)
+        self.page.wait_for_function(KERNEL_IDLE, polling=250)
+        return self.page.evaluate(CODE_CELLS)
+
+    def close(self) -> None:
+        self.context.close()

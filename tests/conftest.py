@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import http.client
+import http.server
 import json
 import os
 import socket
@@ -21,6 +22,7 @@ import pytest
 from azure.ai.inference import ChatCompletionsClient
 from azure.ai.inference.models import AssistantMessage, SystemMessage, UserMessage
 from azure.core.credentials import AzureKeyCredential
+from browser import launched_chromium
 from filelock import FileLock
 
 from helpers.cassette import Library
@@ -332,3 +334,30 @@ def site_in_the_background(request, once_per_run):
 def built_site(once_per_run) -> Path:
     """The site (make site), built once per run and shared by every worker: it waits for the background build."""
     return once_per_run("site", build_site)
+
+
+@pytest.fixture(scope="module")
+def site(built_site):
+    """The built site served on loopback; yields its base URL."""
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):  # no line per request in the test's output
+            pass
+
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(built_site))
+    )  # port 0: a free port, chosen by the kernel
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with launched_chromium() as launched:
+        yield launched

@@ -17,11 +17,8 @@ A few fast tests (no browser) check scripts/build_site.py itself: where it point
 across the two, and that a link Sphinx cannot resolve fails the build.
 """
 
-import functools
-import http.server
 import re
 import shutil
-import threading
 from pathlib import Path
 from urllib.parse import unquote, urldefrag, urlsplit
 
@@ -29,7 +26,6 @@ import build_site  # scripts/ is on the path (the root conftest.py)
 import navigation
 import nbformat
 import pytest
-from browser import launched_chromium
 
 ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOTS = ROOT / "build" / "screenshots"  # build/ is git-ignored
@@ -126,33 +122,6 @@ IMAGES_DONE = "() => [...document.images].every(img => img.complete)"
 BROKEN_IMAGES = """() => [...document.images].filter(img => img.naturalWidth === 0)
     .map(img => img.getAttribute('src'))"""
 NATURAL_WIDTH = "img => img.complete ? img.naturalWidth : 0"
-
-
-@pytest.fixture(scope="module")
-def site(built_site):
-    """The built site served on loopback; yields its base URL."""
-
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):  # no line per request in the test's output
-            pass
-
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(built_site))
-    )  # port 0: a free port, chosen by the kernel
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=30)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with launched_chromium() as launched:
-        yield launched
 
 
 @pytest.fixture(scope="module")
