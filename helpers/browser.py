@@ -5,15 +5,28 @@ In a Pyodide kernel, urllib3 2 (under requests, under azure-core) sends every re
 Requests to the reserved host ``replay.invalid`` are answered here instead, with the takes, misses and refusals of
 ``helpers.replay.answers``, paced as recorded; every other request goes on to fetch, so live mode works where
 the endpoint allows cross-origin requests.
+
+The SDK's async client (``azure.ai.inference.aio``, lesson 08) would send through aiohttp, which has no network in a
+browser: there, azure-core's default async transport is ``ReplayAsyncTransport``, which answers the same takes and
+paces them with ``asyncio.sleep``, so requests sent together are answered together.
 """
 
 from __future__ import annotations
 
+import asyncio
 import io
+import sys
 import time
+import types
 from urllib.parse import urlsplit
 
+from azure.core.exceptions import ServiceRequestError
+from azure.core.pipeline.transport import AsyncHttpTransport
+from azure.core.rest._http_response_impl_async import AsyncHttpResponseImpl
+from azure.core.utils import CaseInsensitiveDict
+
 from helpers.cassette import Library, is_stream, parse_path
+from helpers.language import _
 from helpers.replay.answers import (
     Refused,
     Turns,
@@ -104,10 +117,12 @@ def body_bytes(body) -> bytes:
 
 
 def start_in_browser(library: Library, speed: float) -> BrowserReplay:
-    """Answer this kernel's requests to the reserved host from `library`, from now on."""
+    """Answer this kernel's requests to the reserved host from `library`, from now on: the SDK's through urllib3,
+    its async client's through ReplayAsyncTransport."""
     from urllib3.contrib.emscripten import connection
 
     replay = BrowserReplay(library, speed)
+    make_async_default(replay)
     for name in ("send_request", "send_streaming_request"):
         sent = getattr(connection, name)
         sent = getattr(sent, "__wrapped__", sent)  # a kernel that starts replay again replaces its own
@@ -115,23 +130,97 @@ def start_in_browser(library: Library, speed: float) -> BrowserReplay:
     return replay
 
 
+def make_async_default(replay: BrowserReplay) -> None:
+    """Make ReplayAsyncTransport, answering from `replay`, the transport of every async client built from now on
+    without one: azure-core imports its default (aiohttp's) from this module name."""
+    default = types.ModuleType("azure.core.pipeline.transport._aiohttp")
+    default.AioHttpTransport = type("ReplayAsyncTransport", (ReplayAsyncTransport,), {"replay": replay})
+    sys.modules[default.__name__] = default
+
+
 def _answered_by(replay: BrowserReplay, send):
-    from urllib3.contrib.emscripten.fetch import _RequestError
+    from urllib3.contrib.emscripten import fetch
 
     def answered(request):
         if urlsplit(request.url).hostname == RESERVED_HOST:
             return replay.respond(request)
+        # Any other host (live mode) goes by urllib3's synchronous XMLHttpRequest, not its JSPI fetch: with Pyodide
+        # 314 a fetch that fails (a host that is down, or refuses web pages: CORS) also fails the cell after
+        # Python has handled the error. The answer then arrives whole, even when streamed.
+        jspi, fetch.has_jspi = fetch.has_jspi, lambda: False
         try:
             return send(request)
-        except Exception as error:  # noqa: BLE001 (the browser's own error, a JavaScript one)
-            # A host that is down or refuses web pages (CORS) makes fetch fail with a TypeError, which urllib3
-            # 2.6.3's JSPI path lets through as it is: made a request error, it reaches azure-core as a
-            # ServiceRequestError, which explain() turns into what to do.
-            if type(error).__name__ != "JsException":
-                raise
-            raise _RequestError(
-                f"the browser could not fetch {request.url}: {error}", request=request
-            ) from None
+        finally:
+            fetch.has_jspi = jspi
 
     answered.__wrapped__ = send
     return answered
+
+
+class ReplayedAsyncResponse(AsyncHttpResponseImpl):
+    """A take as azure-core's async pipeline reads it: a whole body, or a stream of events paced as recorded."""
+
+    @classmethod
+    async def paced(cls, request, take: dict, speed: float) -> ReplayedAsyncResponse:
+        stream = is_stream(take)
+        headers = sent_headers(take) if stream else {"content-type": "application/json", **sent_headers(take)}
+        response = cls(
+            request=request,
+            internal_response=None,
+            status_code=take["status"],
+            reason="",
+            content_type=headers.get("content-type"),
+            headers=CaseInsensitiveDict(headers),
+            stream_download_generator=lambda **_: paced_events(take["events"], speed),
+        )
+        if not stream:
+            await asyncio.sleep(take.get("elapsed_ms", 0) * speed / 1000)
+            response._content = json_bytes(take["body"])
+        return response
+
+    async def close(self) -> None:
+        self._is_closed = True
+
+
+async def paced_events(events: list[dict], speed: float):
+    """A stream take's events, each after its recorded delay, letting other requests run meanwhile."""
+    for event in events:
+        await asyncio.sleep(event.get("delay_ms", 0) * speed / 1000)
+        yield sse_line(event["data"])
+
+
+class ReplayAsyncTransport(AsyncHttpTransport):
+    """An azure-core async transport that answers from the browser's replay (its `replay`), pacing each answer
+    with asyncio.sleep so that other requests go on meanwhile; a request to any other host is refused."""
+
+    replay: BrowserReplay
+
+    def __init__(self, **kwargs) -> None:
+        pass
+
+    async def __aenter__(self) -> ReplayAsyncTransport:
+        return self
+
+    async def __aexit__(self, *exc_info) -> None:
+        pass
+
+    async def open(self) -> None:
+        pass
+
+    async def close(self) -> None:
+        pass
+
+    async def send(self, request, **kwargs) -> ReplayedAsyncResponse:
+        url = urlsplit(request.url)
+        if url.hostname != RESERVED_HOST:
+            raise ServiceRequestError(
+                _(
+                    "In the browser, the SDK's async client answers from replay only, and {host} is not replay: "
+                    "use the ChatCompletionsClient of azure.ai.inference here, or run this lesson in JupyterLab "
+                    "(make lab) or a Codespace.",
+                    host=url.hostname,
+                )
+            )
+        path = url.path + (f"?{url.query}" if url.query else "")
+        take = self.replay.take(request.method, path, body_bytes(request.content))
+        return await ReplayedAsyncResponse.paced(request, take, self.replay.speed)

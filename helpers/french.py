@@ -114,6 +114,13 @@ FRENCH = {
         "de terminaison qui les autorise, ou lancez cette leçon dans JupyterLab (make lab) ou un Codespace, où "
         "cette règle ne s'applique pas"
     ),
+    "In the browser, the SDK's async client answers from replay only, and {host} is not replay: use the "
+    "ChatCompletionsClient of azure.ai.inference here, or run this lesson in JupyterLab (make lab) or a "
+    "Codespace.": (
+        "Dans le navigateur, le client asynchrone du SDK ne répond qu'en mode replay, et {host} n'est pas le "
+        "replay\u00a0: utilisez ici le ChatCompletionsClient d'azure.ai.inference, ou lancez cette leçon dans "
+        "JupyterLab (make lab) ou un Codespace."
+    ),
     "HTTP 401: {host} refused the key in GITHUB_TOKEN. Check that it is current and allowed to use models (a "
     "fine-grained token needs the models: read permission)": (
         "HTTP 401 : {host} a refusé la clé de GITHUB_TOKEN. Vérifiez qu'elle est valide et autorisée à utiliser "

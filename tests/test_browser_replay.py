@@ -1,15 +1,20 @@
 """The browser's replay (helpers.browser) answers as the replay server does: same takes, misses and refusals,
-streams framed and paced alike. The hook into urllib3's emscripten functions runs only in Pyodide:
+streams framed and paced alike, and the SDK's async client through ReplayAsyncTransport. The hook into urllib3's emscripten functions runs only in Pyodide:
 tests/test_in_browser.py drives it in a real browser."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+import sys
 
 import pytest
+from azure.ai.inference.aio import ChatCompletionsClient as AsyncChatCompletionsClient
+from azure.core.credentials import AzureKeyCredential
+from azure.core.exceptions import ServiceRequestError
 
 from helpers import browser
-from helpers.browser import BrowserReplay, PacedEvents, body_bytes
+from helpers.browser import BrowserReplay, PacedEvents, ReplayAsyncTransport, body_bytes, make_async_default
 from helpers.cassette import Library
 from helpers.config import settings
 from helpers.replay import DEFAULT_CASSETTES
@@ -115,3 +120,78 @@ def test_in_the_browser_the_setup_line_says_so_and_local_mode_is_refused(replay_
         replay_env.setenv("GITHUB_MODELS_MODE", mode)
         with pytest.raises(ValueError, match=f"GITHUB_MODELS_MODE={mode} needs a server on your machine"):
             settings()
+
+
+def async_transport(speed: float, counting: list[int] | None = None):
+    """A ReplayAsyncTransport on the shipped cassettes; with `counting`, it notes how many requests are in flight
+    each time one starts."""
+    replay = BrowserReplay(LIBRARY, speed)
+    in_flight = [0]
+
+    class Counted(ReplayAsyncTransport):
+        async def send(self, request, **kwargs):
+            in_flight[0] += 1
+            if counting is not None:
+                counting.append(in_flight[0])
+            try:
+                return await super().send(request, **kwargs)
+            finally:
+                in_flight[0] -= 1
+
+    Counted.replay = replay
+    return Counted()
+
+
+def test_the_async_client_answers_together_five_at_a_time_as_on_the_server(shipped_server):
+    cities = [c for c in EXCHANGES if c.name.startswith("city-")]
+    bodies = [c.request["body"] for c in cities]
+    counts: list[int] = []
+    key = AzureKeyCredential("browser")
+
+    async def ask_all(endpoint, transport=None):
+        slots = asyncio.Semaphore(5)
+        extra = {"transport": transport} if transport else {}
+        async with AsyncChatCompletionsClient(endpoint=endpoint, credential=key, **extra) as client:
+
+            async def ask(body):
+                async with slots:
+                    return (await client.complete(body=body)).choices[0].message.content
+
+            return await asyncio.gather(*(ask(body) for body in bodies))
+
+    replayed = asyncio.run(ask_all("https://replay.invalid", async_transport(0.05, counts)))
+    assert replayed == asyncio.run(ask_all(shipped_server.url))
+    assert len(bodies) > 5 and max(counts) == 5  # paced with asyncio.sleep: five waited at once
+
+
+def test_the_async_client_streams_the_recorded_pieces(shipped_server):
+    cassette = next(c for c in EXCHANGES if "events" in c.response and not c.request.get("scenario"))
+    key = AzureKeyCredential("browser")
+
+    async def pieces(endpoint, transport=None):
+        extra = {"transport": transport} if transport else {}
+        async with AsyncChatCompletionsClient(endpoint=endpoint, credential=key, **extra) as client:
+            stream = await client.complete(body=cassette.request["body"])
+            return [update.choices[0].delta.content async for update in stream if update.choices]
+
+    assert asyncio.run(pieces("https://replay.invalid", async_transport(0))) == asyncio.run(
+        pieces(shipped_server.url)
+    )
+
+
+def test_an_async_client_built_without_a_transport_uses_replays_in_the_browser(monkeypatch):
+    monkeypatch.setitem(sys.modules, "azure.core.pipeline.transport._aiohttp", None)  # put back afterwards
+    make_async_default(BrowserReplay(LIBRARY, 0))
+    client = AsyncChatCompletionsClient(endpoint="https://replay.invalid", credential=AzureKeyCredential("k"))
+    assert type(client._client._pipeline._transport).__name__ == "ReplayAsyncTransport"
+
+
+def test_the_async_client_refuses_another_host_in_the_browser_and_says_what_to_use():
+    async def ask():
+        async with AsyncChatCompletionsClient(
+            endpoint="https://example.com", credential=AzureKeyCredential("k"), transport=async_transport(0)
+        ) as client:
+            await client.complete(messages=[{"role": "user", "content": "hi"}])
+
+    with pytest.raises(ServiceRequestError, match="answers from replay only, and example.com is not replay"):
+        asyncio.run(ask())

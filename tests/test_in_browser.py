@@ -79,7 +79,7 @@ def test_run_all_runs_every_cell_of_the_lesson_offline(lite, lesson):
     assert tab.elsewhere == []
     assert ran_cleanly(cells) == []
     setup = next(cell["text"] for cell in cells if "Mode" in cell["text"])
-    assert "Mode: replay in your browser" in setup or "Mode : replay dans votre navigateur" in setup, setup
+    assert "replay in your browser" in setup or "replay dans votre navigateur" in setup, setup
     print(f"{lesson}: kernel ready in {started:.1f} s")
 
 
