@@ -69,8 +69,19 @@ PRELOAD = [
 # calls loadPackagesFromImports), so they are not dependencies of the preloaded project in the lock.
 # JupyterLab settings of the edition: every cell in the page (lessons are short), so "Run All" shows each result
 OVERRIDES = {"@jupyterlab/notebook-extension:tracker": {"windowingMode": "none"}}
-# The lessons that cannot run in a browser tab, and the note each opens with there (English, French).
-DESKTOP_ONLY = {
+# What a browser tab cannot run: the lessons that need a machine, and the cells that do (by their first line).
+DESKTOP_ONLY = {"04"}
+MACHINE_CELLS = {"00": "# Solution 4"}  # local mode: Ollama on the learner's machine
+# The note each of those lessons opens with in the browser (English, French).
+NOTES = {
+    "00": {
+        "en": "**In your browser, everything here runs but Solution 4**, which tries local mode: that needs Ollama on "
+        "your machine, so here it stops with a message saying so. For local mode, open this lesson in JupyterLab "
+        "(`make lab`) on your computer.",
+        "fr": "**Dans votre navigateur, tout tourne ici sauf la solution 4**, qui essaie le mode local\u00a0: il "
+        "lui faut Ollama sur votre machine, alors elle s'arrête ici avec un message qui le dit. Pour le mode local, "
+        "ouvrez cette leçon dans JupyterLab (`make lab`) sur votre ordinateur.",
+    },
     "04": {
         "en": "**In your browser, read this lesson; run it on a machine.** Its cells call curl and Node.js from a "
         "shell, and the OpenAI SDK opens its own network connections: a browser tab gives Python neither. Open "
@@ -79,16 +90,6 @@ DESKTOP_ONLY = {
         "appellent curl et Node.js depuis un shell, et le SDK OpenAI ouvre ses propres connexions réseau\u00a0: "
         "un onglet de navigateur ne donne ni l'un ni l'autre à Python. Ouvrez-la dans un Codespace ou Binder (les "
         "boutons de sa page), ou lancez `make lab` sur votre ordinateur.",
-    },
-    "08": {
-        "en": "**In your browser, the cells up to the async client run; the rest needs a machine.** "
-        "`azure.ai.inference.aio` sends its requests with aiohttp, which needs network connections a browser tab "
-        "does not give Python. For the whole lesson, open it in a Codespace or Binder (the buttons on its page), "
-        "or run `make lab` on your computer.",
-        "fr": "**Dans votre navigateur, les cellules qui précèdent le client asynchrone tournent\u202f; la suite a "
-        "besoin d'une machine.** `azure.ai.inference.aio` envoie ses requêtes avec aiohttp, qui a besoin de "
-        "connexions réseau qu'un onglet de navigateur ne donne pas à Python. Pour toute la leçon, ouvrez-la dans "
-        "un Codespace ou Binder (les boutons de sa page), ou lancez `make lab` sur votre ordinateur.",
     },
 }
 LOADED_ON_IMPORT = {"aiohttp", "openai", "pandas", "matplotlib"}
@@ -353,7 +354,7 @@ def stage_contents(folder: Path) -> None:
         language = "fr" if edition.endswith("fr") else "en"
         for lesson in sorted((ROOT / edition).glob("[0-9][0-9]-*.ipynb")):
             notebook = nbformat.read(lesson, as_version=4)
-            note = DESKTOP_ONLY.get(lesson.name[:2])
+            note = NOTES.get(lesson.name[:2])
             if note:  # after the top navigation and the title
                 notebook.cells.insert(2, nbformat.v4.new_markdown_cell(note[language], id="in-browser-note"))
             nbformat.write(notebook, folder / edition / lesson.name)

@@ -62,7 +62,7 @@ ENGLISH = Edition(
             "Run in your browser",
             "The lesson runs in the web page itself (JupyterLite): nothing to install, no account. Replay mode "
             "only; your changes stay in this browser, so download the notebook (File → Download) to keep it. "
-            "Lessons 04 and 08 need a machine; the first start takes about half a minute.",
+            "Lesson 04 needs a machine; the first start takes about half a minute.",
         ),
         "Codespaces": (
             "Codespaces",
@@ -95,7 +95,7 @@ FRENCH = Edition(
             "Lancer dans votre navigateur",
             "La leçon tourne dans la page web elle-même (JupyterLite) : rien à installer, pas de compte. Mode "
             "replay seulement ; vos modifications restent dans ce navigateur, alors téléchargez le notebook "
-            "(File → Download) pour le garder. Les leçons 04 et 08 ont besoin d'une machine ; le premier "
+            "(File → Download) pour le garder. La leçon 04 a besoin d'une machine ; le premier "
             "démarrage prend environ une demi-minute.",
         ),
         "Codespaces": (

@@ -53,9 +53,20 @@ def test_the_browser_helpers_open_the_page_and_set_the_kernel_the_build_makes():
     assert (IN_BROWSER, KERNEL) == (navigation.IN_BROWSER, build_lite.KERNEL_PLUGIN)
 
 
-def ran_cleanly(cells: list[dict]) -> list[str]:
-    """What went wrong in a Run All: a cell that did not run in its turn, or an error a cell does not expect."""
+def ran_cleanly(cells: list[dict], machine: str | None = None) -> list[str]:
+    """What went wrong in a Run All: a cell that did not run in its turn, or an error a cell does not expect. A
+    cell that starts with `machine` needs one: it must stop with the error saying so, and Run All with it."""
     problems = []
+    if machine:
+        (stop,) = [turn for turn, cell in enumerate(cells) if cell["source"].startswith(machine)]
+        refusal = cells[stop]["errors"]
+        if not (refusal and "needs a server on your machine" in refusal[0]):
+            problems.append(f"{machine!r} did not stop with the browser's refusal: {refusal}")
+        if stop != len(cells) - 1:
+            problems.append(
+                f"{machine!r} is not the lesson's last code cell: Run All would stop before the rest"
+            )
+        cells = cells[:stop]
     for turn, cell in enumerate(cells, start=1):
         if cell["count"] != turn:
             problems.append(f"cell {turn} shows run count {cell['count']}: {cell['source'][:60]!r}")
@@ -77,20 +88,18 @@ def test_run_all_runs_every_cell_of_the_lesson_offline(lite, lesson):
         print(f"{lesson} needs the CDN ({NEEDS_CDN[number]}): {len(tab.elsewhere)} requests refused offline")
         return
     assert tab.elsewhere == []
-    assert ran_cleanly(cells) == []
+    assert ran_cleanly(cells, build_lite.MACHINE_CELLS.get(number)) == []
     setup = next(cell["text"] for cell in cells if "Mode" in cell["text"])
     assert "replay in your browser" in setup or "replay dans votre navigateur" in setup, setup
     print(f"{lesson}: kernel ready in {started:.1f} s")
 
 
 @pytest.mark.timeout(600)
-@pytest.mark.parametrize(
-    "lesson", [path for path in LESSONS if LESSONS[path].number in build_lite.DESKTOP_ONLY]
-)
-def test_a_lesson_that_needs_a_machine_opens_with_a_note_saying_so(lite, lesson):
+@pytest.mark.parametrize("lesson", [path for path in LESSONS if LESSONS[path].number in build_lite.NOTES])
+def test_a_lesson_with_what_needs_a_machine_opens_with_a_note_saying_so(lite, lesson):
     tab = lite()
     tab.page.goto(f"{IN_BROWSER}?path={lesson}")
-    expected = build_lite.DESKTOP_ONLY[LESSONS[lesson].number]["fr" if "/fr/" in lesson else "en"]
+    expected = build_lite.NOTES[LESSONS[lesson].number]["fr" if "/fr/" in lesson else "en"]
     heading = expected.split("**")[1]  # its first sentence, in bold
     note = tab.page.locator(".jp-MarkdownCell").nth(2)  # after the top navigation and the title
     note.locator(".jp-RenderedMarkdown strong", has_text=heading).wait_for()
