@@ -35,10 +35,10 @@ BASE ?= HEAD  # make check BASE=origin/main: the tests for everything this branc
 lab: $(INSTALLED)  ## JupyterLab on the first lesson, offline (replay) unless GITHUB_MODELS_MODE says otherwise
 	GITHUB_MODELS_MODE=$${GITHUB_MODELS_MODE:-replay} $(BIN)/jupyter lab --ServerApp.root_dir=. $(LAB_ARGS) $(LESSON)
 
-test: lint  ## everything CI runs: lint, unit tests, nbval on every notebook, static checks
+test: lint $(INSTALLED_LITE)  ## everything CI runs: lint, unit tests, nbval on every notebook, static checks
 	$(BIN)/python -m pytest
 
-check: lint  ## the inner loop after an edit: lint, then the tests for what differs from BASE (default HEAD)
+check: lint $(INSTALLED_LITE)  ## the inner loop after an edit: lint, then the tests for what differs from BASE (default HEAD)
 	$(BIN)/python scripts/changed_tests.py --run $(BASE)
 
 test-engine: $(INSTALLED_DEV) $(ENGINE)  ## lessons 01, 02, 03 and 06 live against a real engine (llama.cpp, SmolLM2-135M)
@@ -51,7 +51,7 @@ lint: $(INSTALLED_DEV)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-bench: $(INSTALLED_DEV)  ## replay server, nbval and cold install timings beside floors measured in the same run
+bench: $(INSTALLED_LITE)  ## replay server, nbval and cold install timings beside floors measured in the same run
 	$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)
 
 notebooks: $(INSTALLED_DEV)  ## regenerate navigation, re-run every lesson in replay mode and save its outputs
@@ -61,7 +61,7 @@ notebooks: $(INSTALLED_DEV)  ## regenerate navigation, re-run every lesson in re
 site: $(INSTALLED_LITE)  ## the lessons as a website in build/site/ (index.html), from their stored outputs, offline
 	$(BIN)/python scripts/build_site.py $(SITE_ARGS)
 
-links: $(INSTALLED_DEV)  ## check the site's external links and report the dead ones (build/linkcheck/report.md)
+links: $(INSTALLED_LITE)  ## check the site's external links and report the dead ones (build/linkcheck/report.md)
 	$(BIN)/python scripts/check_links.py $(LINKS_ARGS)
 
 record: $(INSTALLED_DEV)  ## re-record every lesson live (GITHUB_TOKEN, GITHUB_MODELS_ENDPOINT) into $(RECORD_INTO)/

@@ -91,18 +91,18 @@ class BrowserReplay:
 
     def respond(self, request):
         """urllib3's EmscriptenResponse for its EmscriptenRequest to the reserved host."""
-        from urllib3.contrib.emscripten.response import EmscriptenResponse
+        from urllib3.contrib.emscripten import connection  # its EmscriptenResponse (from .response)
 
         url = urlsplit(request.url)
         path = url.path + (f"?{url.query}" if url.query else "")
         take = self.take(request.method, path, body_bytes(request.body))
         if is_stream(take):
-            return EmscriptenResponse(
+            return connection.EmscriptenResponse(
                 take["status"], sent_headers(take), PacedEvents(take["events"], self.speed), request
             )
         pause(take.get("elapsed_ms", 0), self.speed)
         headers = {"content-type": "application/json", **sent_headers(take)}
-        return EmscriptenResponse(take["status"], headers, json_bytes(take["body"]), request)
+        return connection.EmscriptenResponse(take["status"], headers, json_bytes(take["body"]), request)
 
 
 def body_bytes(body) -> bytes:
@@ -189,6 +189,12 @@ async def paced_events(events: list[dict], speed: float):
         yield sse_line(event["data"])
 
 
+class AsyncReplayOnly(ServiceRequestError):
+    """A live request from the async client in the browser; its message says what to use instead."""
+
+    explained = True  # explain() adds nothing
+
+
 class ReplayAsyncTransport(AsyncHttpTransport):
     """An azure-core async transport that answers from the browser's replay (its `replay`), pacing each answer
     with asyncio.sleep so that other requests go on meanwhile; a request to any other host is refused."""
@@ -213,11 +219,11 @@ class ReplayAsyncTransport(AsyncHttpTransport):
     async def send(self, request, **kwargs) -> ReplayedAsyncResponse:
         url = urlsplit(request.url)
         if url.hostname != RESERVED_HOST:
-            raise ServiceRequestError(
+            raise AsyncReplayOnly(
                 _(
-                    "In the browser, the SDK's async client answers from replay only, and {host} is not replay: "
-                    "use the ChatCompletionsClient of azure.ai.inference here, or run this lesson in JupyterLab "
-                    "(make lab) or a Codespace.",
+                    "In the browser, the SDK's async client works in replay mode only, so it cannot call {host}. "
+                    "Here, use the synchronous client, azure.ai.inference.ChatCompletionsClient, or run this "
+                    "lesson in JupyterLab (make lab) or a Codespace.",
                     host=url.hostname,
                 )
             )

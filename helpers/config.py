@@ -237,9 +237,10 @@ def settings(scenario: str = "") -> Settings:
     if mode in ("local", "record") and in_browser():
         raise SettingsError(
             _(
-                "GITHUB_MODELS_MODE={mode} needs a server on your machine, and a browser tab can run none. Here, "
-                "use replay (the default) or live mode with an endpoint that accepts requests from web pages; "
-                "for the other modes, open this lesson in JupyterLab (make lab) or a Codespace.",
+                "GITHUB_MODELS_MODE={mode} needs a server on your machine, and a browser tab cannot run one. Here, use "
+                "replay mode (the default: unset GITHUB_MODELS_MODE) or live mode with an endpoint that accepts "
+                "requests from web pages. For that mode, open this lesson in JupyterLab on your computer (make lab) "
+                "or in a Codespace (for local mode, the one with Ollama).",
                 mode=mode,
             )
         )

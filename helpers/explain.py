@@ -70,9 +70,10 @@ def _host(error: BaseException, cfg) -> str:
 def _cause(error: BaseException, host: str, model: str) -> str | None:
     if isinstance(error, ServiceRequestError | ServiceResponseError) and in_browser():
         return _(
-            "The browser could not reach {host}: it is down, or it does not accept requests from web pages "
-            "(CORS), which a browser needs before it lets a page call another site. Use an endpoint that allows "
-            "them, or run this lesson in JupyterLab (make lab) or a Codespace, where no such rule applies",
+            "The browser could not reach {host}. Either the host is down, or it does not accept requests from "
+            "web pages (CORS): a browser lets a page call another site only if that site allows it. Use an "
+            "endpoint that allows them, or run this lesson in JupyterLab (make lab) or a Codespace, where CORS "
+            "does not apply",
             host=host,
         )
     if isinstance(error, ServiceRequestError | ServiceResponseError):
@@ -119,6 +120,10 @@ def explain(error: BaseException, cfg) -> str | None:
     """What went wrong and what to do next, for the failures learners meet (None for others); notebook 05 introduces it."""
     if _closed_client(error):
         return _(CLOSED_ADVICE)
+    if getattr(
+        error, "explained", False
+    ):  # its own message says what to do (helpers.browser.AsyncReplayOnly)
+        return None
     if isinstance(error, HttpResponseError) and getattr(error.error, "code", None) in SELF_EXPLAINED:
         return error.error.message
     cause = _cause(error, _host(error, cfg), cfg.model)

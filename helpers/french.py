@@ -34,13 +34,15 @@ FRENCH = {
         "enregistrées), local (un Phi-3 qui tourne sous Ollama sur cette machine), live (un vrai point de "
         "terminaison) ou record (en direct, en enregistrant chaque réponse pour le mode replay)."
     ),
-    "GITHUB_MODELS_MODE={mode} needs a server on your machine, and a browser tab can run none. Here, use replay "
-    "(the default) or live mode with an endpoint that accepts requests from web pages; for the other modes, open "
-    "this lesson in JupyterLab (make lab) or a Codespace.": (
+    "GITHUB_MODELS_MODE={mode} needs a server on your machine, and a browser tab cannot run one. Here, use replay "
+    "mode (the default: unset GITHUB_MODELS_MODE) or live mode with an endpoint that accepts requests from web "
+    "pages. For that mode, open this lesson in JupyterLab on your computer (make lab) or in a Codespace (for local "
+    "mode, the one with Ollama).": (
         "GITHUB_MODELS_MODE={mode} a besoin d'un serveur sur votre machine, et un onglet de navigateur ne peut pas "
-        "en faire tourner. Ici, utilisez le mode replay (par défaut) ou le mode live avec un point de terminaison "
-        "qui accepte les requêtes des pages web ; pour les autres modes, ouvrez cette leçon dans JupyterLab "
-        "(make lab) ou un Codespace."
+        "en faire tourner. Ici, utilisez le mode replay (par défaut : supprimez GITHUB_MODELS_MODE) ou le mode "
+        "live avec un point de terminaison qui accepte les requêtes des pages web. Pour ce mode, ouvrez cette leçon "
+        "dans JupyterLab sur votre ordinateur (make lab) ou dans un Codespace (pour le mode local, celui avec "
+        "Ollama)."
     ),
     "GITHUB_MODELS_LANG={chosen!r} is not a language of these lessons. Use en or fr, or unset it: helpers then "
     "speak the notebook's language (French in notebooks/fr/, English elsewhere).": (
@@ -106,20 +108,20 @@ FRENCH = {
         "Impossible de joindre {host} : l'hôte ne répond pas ({error}). Vérifiez GITHUB_MODELS_ENDPOINT et votre "
         "réseau"
     ),
-    "The browser could not reach {host}: it is down, or it does not accept requests from web pages (CORS), which "
-    "a browser needs before it lets a page call another site. Use an endpoint that allows them, or run this lesson "
-    "in JupyterLab (make lab) or a Codespace, where no such rule applies": (
-        "Le navigateur n'a pas pu joindre {host} : il est hors service, ou il n'accepte pas les requêtes des pages "
-        "web (CORS), ce qu'un navigateur exige avant de laisser une page appeler un autre site. Utilisez un point "
-        "de terminaison qui les autorise, ou lancez cette leçon dans JupyterLab (make lab) ou un Codespace, où "
-        "cette règle ne s'applique pas"
+    "The browser could not reach {host}. Either the host is down, or it does not accept requests from web pages "
+    "(CORS): a browser lets a page call another site only if that site allows it. Use an endpoint that allows "
+    "them, or run this lesson in JupyterLab (make lab) or a Codespace, where CORS does not apply": (
+        "Le navigateur n'a pas pu joindre {host}. Soit l'hôte est hors service, soit il n'accepte pas les requêtes "
+        "des pages web (CORS) : un navigateur ne laisse une page appeler un autre site que si ce site l'autorise. "
+        "Utilisez un point de terminaison qui les autorise, ou lancez cette leçon dans JupyterLab (make lab) ou "
+        "dans un Codespace, où CORS ne s'applique pas"
     ),
-    "In the browser, the SDK's async client answers from replay only, and {host} is not replay: use the "
-    "ChatCompletionsClient of azure.ai.inference here, or run this lesson in JupyterLab (make lab) or a "
+    "In the browser, the SDK's async client works in replay mode only, so it cannot call {host}. Here, use the "
+    "synchronous client, azure.ai.inference.ChatCompletionsClient, or run this lesson in JupyterLab (make lab) or a "
     "Codespace.": (
-        "Dans le navigateur, le client asynchrone du SDK ne répond qu'en mode replay, et {host} n'est pas le "
-        "replay\u00a0: utilisez ici le ChatCompletionsClient d'azure.ai.inference, ou lancez cette leçon dans "
-        "JupyterLab (make lab) ou un Codespace."
+        "Dans le navigateur, le client asynchrone du SDK ne fonctionne qu'en mode replay : il ne peut pas appeler "
+        "{host}. Ici, utilisez le client synchrone, azure.ai.inference.ChatCompletionsClient, ou lancez cette leçon "
+        "dans JupyterLab (make lab) ou dans un Codespace."
     ),
     "HTTP 401: {host} refused the key in GITHUB_TOKEN. Check that it is current and allowed to use models (a "
     "fine-grained token needs the models: read permission)": (

@@ -75,21 +75,25 @@ MACHINE_CELLS = {"00": "# Solution 4"}  # local mode: Ollama on the learner's ma
 # The note each of those lessons opens with in the browser (English, French).
 NOTES = {
     "00": {
-        "en": "**In your browser, everything here runs but Solution 4**, which tries local mode: that needs Ollama on "
-        "your machine, so here it stops with a message saying so. For local mode, open this lesson in JupyterLab "
-        "(`make lab`) on your computer.",
-        "fr": "**Dans votre navigateur, tout tourne ici sauf la solution 4**, qui essaie le mode local\u00a0: il "
-        "lui faut Ollama sur votre machine, alors elle s'arrête ici avec un message qui le dit. Pour le mode local, "
-        "ouvrez cette leçon dans JupyterLab (`make lab`) sur votre ordinateur.",
+        "en": "**In your browser, every cell here runs except Solution 4.** Solution 4 tries local mode, which needs "
+        "a server on your machine, and a browser tab cannot run one: here the cell stops with an error that says "
+        "so. To try local mode, open this lesson in JupyterLab on your computer (`make lab`) or in the Codespace "
+        "with Ollama.",
+        "fr": "**Dans votre navigateur, toutes les cellules tournent sauf la Solution 4.** La Solution 4 essaie le "
+        "mode local, qui a besoin d'un serveur sur votre machine, et un onglet de navigateur ne peut pas en faire "
+        "tourner\u00a0: ici, la cellule s'arrête sur une erreur qui l'explique. Pour essayer le mode local, ouvrez "
+        "cette leçon dans JupyterLab sur votre ordinateur (`make lab`) ou dans le Codespace avec Ollama.",
     },
     "04": {
-        "en": "**In your browser, read this lesson; run it on a machine.** Its cells call curl and Node.js from a "
-        "shell, and the OpenAI SDK opens its own network connections: a browser tab gives Python neither. Open "
-        "it in a Codespace or Binder (the buttons on its page), or run `make lab` on your computer.",
-        "fr": "**Dans votre navigateur, lisez cette leçon\u202f; lancez-la sur une machine.** Ses cellules "
-        "appellent curl et Node.js depuis un shell, et le SDK OpenAI ouvre ses propres connexions réseau\u00a0: "
-        "un onglet de navigateur ne donne ni l'un ni l'autre à Python. Ouvrez-la dans un Codespace ou Binder (les "
-        "boutons de sa page), ou lancez `make lab` sur votre ordinateur.",
+        "en": "**In your browser, you can read this lesson but not run it.** Its cells call curl and Node.js from a "
+        "shell, and the OpenAI SDK opens its own network connections: in a browser tab, Python has no shell and "
+        "cannot open connections itself. To run it, open it in a Codespace (the button at the top of this "
+        "lesson's page on the website) or run `make lab` on your computer.",
+        "fr": "**Dans votre navigateur, cette leçon se lit mais ne s'exécute pas.** Ses cellules appellent curl et "
+        "Node.js depuis un shell, et le SDK OpenAI ouvre ses propres connexions réseau\u00a0: dans un onglet de "
+        "navigateur, Python n'a pas de shell et ne peut pas ouvrir de connexion lui-même. Pour l'exécuter, "
+        "ouvrez-la dans un Codespace (le bouton en haut de la page de cette leçon sur le site) ou lancez "
+        "`make lab` sur votre ordinateur.",
     },
 }
 LOADED_ON_IMPORT = {"aiohttp", "openai", "pandas", "matplotlib"}

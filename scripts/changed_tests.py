@@ -37,6 +37,10 @@ SLOW = {  # file: (what it tests, how to run it alone)
         "lesson 06 in JupyterLab in Chromium",
         "python -m pytest tests/test_browser.py",
     ),
+    "tests/test_in_browser.py": (
+        "the in-browser edition's lessons in Chromium",
+        "python -m pytest tests/test_in_browser.py",
+    ),
     "tests/test_engine.py": ("the lessons against a real engine", "make test-engine"),
 }
 LESSON_READERS = ("tests/test_notebooks.py", "tests/test_french_edition.py", "tests/test_solutions.py")

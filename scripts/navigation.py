@@ -60,9 +60,10 @@ ENGLISH = Edition(
     {
         "Browser": (
             "Run in your browser",
-            "The lesson runs in the web page itself (JupyterLite): nothing to install, no account. Replay mode "
-            "only; your changes stay in this browser, so download the notebook (File → Download) to keep it. "
-            "Lesson 04 needs a machine; the first start takes about half a minute.",
+            "The lesson runs entirely in your browser tab (JupyterLite): no server, nothing to install, no account. "
+            "The first start takes 20 to 30 seconds. Replay mode, or live mode with an endpoint that accepts "
+            "requests from web pages. Your changes stay in this browser: to keep a notebook, download it (File → "
+            "Download). Lesson 04 and lesson 00's Solution 4 need one of the options below.",
         ),
         "Codespaces": (
             "Codespaces",
@@ -93,10 +94,11 @@ FRENCH = Edition(
     {
         "Browser": (
             "Lancer dans votre navigateur",
-            "La leçon tourne dans la page web elle-même (JupyterLite) : rien à installer, pas de compte. Mode "
-            "replay seulement ; vos modifications restent dans ce navigateur, alors téléchargez le notebook "
-            "(File → Download) pour le garder. La leçon 04 a besoin d'une machine ; le premier "
-            "démarrage prend environ une demi-minute.",
+            "La leçon tourne entièrement dans l'onglet de votre navigateur (JupyterLite) : pas de serveur, rien à "
+            "installer, pas de compte. Le premier démarrage prend 20 à 30 secondes. Mode replay, ou mode live avec "
+            "un point de terminaison qui accepte les requêtes des pages web. Vos modifications restent dans ce "
+            "navigateur : pour garder un notebook, téléchargez-le (File → Download). La leçon 04 et la Solution 4 "
+            "de la leçon 00 ont besoin d'une des options ci-dessous.",
         ),
         "Codespaces": (
             "Codespaces",

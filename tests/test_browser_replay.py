@@ -16,7 +16,8 @@ from azure.core.exceptions import ServiceRequestError
 from helpers import browser
 from helpers.browser import BrowserReplay, PacedEvents, ReplayAsyncTransport, body_bytes, make_async_default
 from helpers.cassette import Library
-from helpers.config import settings
+from helpers.config import Settings, settings
+from helpers.explain import explain
 from helpers.replay import DEFAULT_CASSETTES
 
 LIBRARY = Library.load(DEFAULT_CASSETTES)
@@ -193,5 +194,11 @@ def test_the_async_client_refuses_another_host_in_the_browser_and_says_what_to_u
         ) as client:
             await client.complete(messages=[{"role": "user", "content": "hi"}])
 
-    with pytest.raises(ServiceRequestError, match="answers from replay only, and example.com is not replay"):
+    with pytest.raises(
+        ServiceRequestError, match="works in replay mode only, so it cannot call example.com"
+    ) as caught:
         asyncio.run(ask())
+    live = Settings("live", "https://example.com", "k", "Phi-3-mini-4k-instruct")
+    assert (
+        explain(caught.value, live) is None
+    )  # no "What to do" line under it: its own message says what to do

@@ -165,7 +165,13 @@ def test_test_tools_are_in_the_dev_extra_not_the_runtime():
 @pytest.fixture
 def copy(tmp_path: Path) -> Path:
     """The files make's install rules read, in a folder with no .venv."""
-    for name in ("Makefile", "pyproject.toml", "js/package-lock.json"):
+    for name in (
+        "Makefile",
+        "pyproject.toml",
+        "js/package-lock.json",
+        "lite/package-lock.json",
+        "lite/requirements.txt",
+    ):
         (tmp_path / name).parent.mkdir(exist_ok=True)
         shutil.copy(ROOT / name, tmp_path / name)
     return tmp_path
@@ -215,6 +221,10 @@ def test_make_test_on_a_fresh_clone_installs_the_runtime_then_the_dev_extra(copy
 def test_make_site_installs_the_dev_extra_then_builds_the_site(copy):
     steps = dry_run(copy, "site")
     assert installs(steps) == [".", ".[dev]"]  # Sphinx and its extensions are in the dev extra
+    lite = [step for step in steps if "--prefix lite" in step or "-r lite/requirements.txt" in step]
+    assert (
+        len(lite) == 2 and "pip download" in lite[1]
+    )  # Pyodide's runtime and the kernel's wheels, installed first
     assert steps[-1].split() == [".venv/bin/python", "scripts/build_site.py"]
 
 
@@ -222,7 +232,10 @@ def test_make_test_after_make_lab_only_adds_dev(copy):
     touch_after_sources(copy, ".venv/.installed")
     steps = dry_run(copy, "test")
     assert installs(steps) == [".[dev]"]
-    assert not any("-m venv" in step or "npm ci" in step for step in steps)
+    assert not any("-m venv" in step or "npm ci --prefix js" in step for step in steps)
+    assert any(
+        "npm ci --prefix lite" in step for step in steps
+    )  # the in-browser edition, which the site holds
 
 
 def test_make_lab_after_make_test_installs_nothing(copy):
