@@ -337,7 +337,8 @@ def test_the_sidebar_lists_every_lesson_in_order_and_each_entry_opens_it(at, edi
 @pytest.mark.timeout(300)
 def test_a_crawl_from_the_landing_page_finds_no_broken_link_fragment_or_image(at, context, site):
     """Every page reachable by links from index.html, which are the pages of both editions (the language switch
-    leads from one to the other) and Sphinx's search and index pages: each link on the site answers 200, each
+    leads from one to the other) and Sphinx's search and index pages, but not the in-browser edition, which the
+    launch bars' first button opens (it must answer 200): each link on the site answers 200, each
     fragment names an element of its page, each image loads. All failures are reported together."""
     request = context.request
     failures = []
@@ -365,6 +366,8 @@ def test_a_crawl_from_the_landing_page_finds_no_broken_link_fragment_or_image(at
             if fragment:
                 fragments.append((address, unquote(fragment), url))
             path = urlsplit(address).path
+            if path.endswith(navigation.IN_BROWSER):
+                continue  # the in-browser edition: an app, not a page (tests/test_in_browser.py runs it)
             if statuses[address] == 200 and (path.endswith(".html") or path.endswith("/")):
                 if address not in targets and address not in queue:
                     queue.append(address)
