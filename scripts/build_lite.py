@@ -348,8 +348,8 @@ def stage_lite(folder: Path, wheel_folder: Path) -> dict[str, Path]:
 
 
 def stage_contents(folder: Path) -> None:
-    """The lessons laid out as in the repository (notebooks/, notebooks/fr/, notebooks/images/), so that each
-    lesson's links and pictures resolve, the launch buttons' ?path= is the repository path, and a kernel started
+    """The lessons laid out as in the repository (notebooks/, notebooks/fr/, notebooks/images/, the READMEs), so
+    that each lesson's links and pictures resolve, the launch buttons' ?path= is the repository path, and a kernel started
     in notebooks/fr/ speaks French. A lesson that cannot run in a browser opens with a note saying so."""
     if folder.exists():
         shutil.rmtree(folder)
@@ -363,6 +363,8 @@ def stage_contents(folder: Path) -> None:
                 notebook.cells.insert(2, nbformat.v4.new_markdown_cell(note[language], id="in-browser-note"))
             nbformat.write(notebook, folder / edition / lesson.name)
     shutil.copytree(ROOT / "notebooks" / "images", folder / "notebooks" / "images")
+    for readme in ("README.md", "README.fr.md"):  # each lesson's "Contents" link leads to its README's table
+        shutil.copy2(ROOT / readme, folder / readme)
 
 
 def check_output(out: Path) -> None:

@@ -9,10 +9,12 @@ fail offline for that reason alone; the lessons that need a machine open with a 
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 import build_lite  # scripts/build_lite.py (conftest.py puts scripts/ on the path)
 import navigation
+import nbformat
 import pytest
 from browser import CODE_CELLS, IN_BROWSER, KERNEL, WATCH_CELL, Lite
 
@@ -51,6 +53,19 @@ def lite(browser, site):
 
 def test_the_browser_helpers_open_the_page_and_set_the_kernel_the_build_makes():
     assert (IN_BROWSER, KERNEL) == (navigation.IN_BROWSER, build_lite.KERNEL_PLUGIN)
+
+
+def test_every_relative_link_of_the_staged_lessons_leads_to_a_staged_file(tmp_path):
+    build_lite.stage_contents(tmp_path)
+    lessons = sorted(tmp_path.glob("notebooks/**/[0-9][0-9]-*.ipynb"))
+    assert len(lessons) == len(LESSONS)
+    broken = []
+    for lesson in lessons:
+        for cell in nbformat.read(lesson, as_version=4).cells:
+            for target in re.findall(r"\]\(([^)\s#]+)", cell.source) if cell.cell_type == "markdown" else []:
+                if not re.match(r"[a-z]+:", target) and not (lesson.parent / target).exists():
+                    broken.append(f"{lesson.relative_to(tmp_path)}: {target}")
+    assert broken == []
 
 
 def ran_cleanly(cells: list[dict], machine: str | None = None) -> list[str]:
