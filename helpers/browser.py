@@ -39,9 +39,8 @@ from helpers.replay.answers import (
 )
 
 RESERVED_HOST = "replay.invalid"  # .invalid is reserved (RFC 2606): no such request can reach a real host
-URLLIB3_TESTED = (
-    "2.6.3"  # the urllib3 whose emscripten functions this replaces (the in-browser edition pins it)
-)
+# The urllib3 whose emscripten functions this wraps: lite/requirements.txt pins it for the in-browser edition.
+URLLIB3_TESTED = "2.6.3"
 
 
 def pause(milliseconds: float, speed: float) -> None:

@@ -7,19 +7,29 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+from pathlib import Path
 
+import build_lite  # scripts/build_lite.py (conftest.py puts scripts/ on the path)
 import pytest
 from azure.ai.inference.aio import ChatCompletionsClient as AsyncChatCompletionsClient
 from azure.core.credentials import AzureKeyCredential
 from azure.core.exceptions import ServiceRequestError
 
 from helpers import browser
-from helpers.browser import BrowserReplay, PacedEvents, ReplayAsyncTransport, body_bytes, make_async_default
+from helpers.browser import (
+    URLLIB3_TESTED,
+    BrowserReplay,
+    PacedEvents,
+    ReplayAsyncTransport,
+    body_bytes,
+    make_async_default,
+)
 from helpers.cassette import Library
 from helpers.config import Settings, settings
 from helpers.explain import explain
 from helpers.replay import DEFAULT_CASSETTES
 
+ROOT = Path(__file__).resolve().parent.parent
 LIBRARY = Library.load(DEFAULT_CASSETTES)
 EXCHANGES = sorted(LIBRARY.by_key.values(), key=lambda cassette: cassette.name)
 
@@ -202,3 +212,12 @@ def test_the_async_client_refuses_another_host_in_the_browser_and_says_what_to_u
     assert (
         explain(caught.value, live) is None
     )  # no "What to do" line under it: its own message says what to do
+
+
+def test_the_in_browser_edition_pins_the_urllib3_and_pyodide_this_was_written_for():
+    pins = dict(
+        line.split("==") for line in (ROOT / "lite/requirements.txt").read_text().splitlines() if "==" in line
+    )
+    assert pins["urllib3"].split()[0] == URLLIB3_TESTED
+    runtime = json.loads((ROOT / "lite/package.json").read_text())["dependencies"]["pyodide"]
+    assert runtime == build_lite.pyodide_version()  # the version the kernel was built for, exactly
