@@ -91,16 +91,19 @@ CODE_CELLS = """() => {
     }
     return found;
 }"""
-# Samples the text output of code cell `index` every 10 ms and keeps each text it showed, in order.
+# Samples the text output of code cell `index` every 10 ms and keeps each text it showed, in order, from the moment
+# its run cleared it (before, it shows the output stored in the notebook).
 WATCH_CELL = """(index) => {
     window.cellSeen = [];
+    let cleared = false;
     window.cellWatch = setInterval(() => {
         const cells = window.jupyterapp.shell.currentWidget.content.model.cells;
         const code = [...Array(cells.length).keys()].map(i => cells.get(i)).filter(c => c.type === "code");
         const text = code[index].toJSON().outputs.filter(o => o.output_type === "stream")
             .map(o => [].concat(o.text).join("")).join("");
+        cleared = cleared || text === "";
         const seen = window.cellSeen;
-        if (text !== (seen.length ? seen[seen.length - 1] : "")) seen.push(text);
+        if (cleared && text !== (seen.length ? seen[seen.length - 1] : "")) seen.push(text);
     }, 10);
 }"""
 

@@ -134,7 +134,7 @@ def test_lesson_03_shows_partial_answers_before_the_whole_at_the_recorded_pace(l
     final = cells[streamed]["text"]
     partial = [text for text in seen if text and text != final]
     assert len(partial) >= 2, f"the answer did not stream: {seen}"
-    assert all(final.startswith(text) for text in partial)
+    assert all(final.startswith(text) for text in partial), f"not a beginning of {final!r}: {partial}"
 
 
 @pytest.mark.timeout(600)
