@@ -302,6 +302,10 @@ def once_per_run(tmp_path_factory):
     """once_per_run(name, make) is the folder `name` in the run's shared folder, made by make(folder) unless a
     process of the run made it already (a lock makes the others wait for a make under way). make must leave an
     index.html in it only on success: after a failure the next caller tries again."""
+    # The run's temporary folder now, in this thread: made first in site_in_the_background's thread, it raced a
+    # test's tmp_path in this one (pytest empties a worker's folder when it first makes it), and that test's folder
+    # vanished under it.
+    shared_folder(tmp_path_factory)
 
     def made(name: str, make) -> Path:
         folder = shared_folder(tmp_path_factory) / name
