@@ -16,7 +16,6 @@ from __future__ import annotations
 import asyncio
 import io
 import sys
-import time
 import types
 from urllib.parse import urlsplit
 
@@ -32,6 +31,7 @@ from helpers.replay.answers import (
     Turns,
     answer,
     json_bytes,
+    pause,
     request_body,
     sent_headers,
     sse_line,
@@ -41,11 +41,6 @@ from helpers.replay.answers import (
 RESERVED_HOST = "replay.invalid"  # .invalid is reserved (RFC 2606): no such request can reach a real host
 # The urllib3 whose emscripten functions this wraps: lite/requirements.txt pins it for the in-browser edition.
 URLLIB3_TESTED = "2.6.3"
-
-
-def pause(milliseconds: float, speed: float) -> None:
-    if speed and milliseconds > 0:
-        time.sleep(milliseconds * speed / 1000)
 
 
 class PacedEvents(io.RawIOBase):
@@ -78,8 +73,11 @@ class BrowserReplay:
     def __init__(self, library: Library, speed: float) -> None:
         self.library, self.speed, self.turns = library, speed, Turns()
 
-    def take(self, method: str, path: str, body: bytes) -> dict:
-        """The take that answers one request, as the replay server would choose it."""
+    def take(self, method: str, url: str, body: bytes) -> dict:
+        """The take that answers one request (its URL, or only its path and query), as the replay server would
+        choose it."""
+        parts = urlsplit(url)
+        path = parts.path + (f"?{parts.query}" if parts.query else "")
         scenario, route = parse_path(path)
         if method != "POST" or route is None:
             return unknown_route(method, path)
@@ -92,16 +90,13 @@ class BrowserReplay:
         """urllib3's EmscriptenResponse for its EmscriptenRequest to the reserved host."""
         from urllib3.contrib.emscripten import connection  # its EmscriptenResponse (from .response)
 
-        url = urlsplit(request.url)
-        path = url.path + (f"?{url.query}" if url.query else "")
-        take = self.take(request.method, path, body_bytes(request.body))
+        take = self.take(request.method, request.url, body_bytes(request.body))
         if is_stream(take):
-            return connection.EmscriptenResponse(
-                take["status"], sent_headers(take), PacedEvents(take["events"], self.speed), request
-            )
-        pause(take.get("elapsed_ms", 0), self.speed)
-        headers = {"content-type": "application/json", **sent_headers(take)}
-        return connection.EmscriptenResponse(take["status"], headers, json_bytes(take["body"]), request)
+            body = PacedEvents(take["events"], self.speed)
+        else:
+            pause(take.get("elapsed_ms", 0), self.speed)
+            body = json_bytes(take["body"])
+        return connection.EmscriptenResponse(take["status"], sent_headers(take), body, request)
 
 
 def body_bytes(body) -> bytes:
@@ -161,8 +156,7 @@ class ReplayedAsyncResponse(AsyncHttpResponseImpl):
 
     @classmethod
     async def paced(cls, request, take: dict, speed: float) -> ReplayedAsyncResponse:
-        stream = is_stream(take)
-        headers = sent_headers(take) if stream else {"content-type": "application/json", **sent_headers(take)}
+        headers = sent_headers(take)
         response = cls(
             request=request,
             internal_response=None,
@@ -172,7 +166,7 @@ class ReplayedAsyncResponse(AsyncHttpResponseImpl):
             headers=CaseInsensitiveDict(headers),
             stream_download_generator=lambda **_: paced_events(take["events"], speed),
         )
-        if not stream:
+        if not is_stream(take):
             await asyncio.sleep(take.get("elapsed_ms", 0) * speed / 1000)
             response._content = json_bytes(take["body"])
         return response
@@ -226,6 +220,5 @@ class ReplayAsyncTransport(AsyncHttpTransport):
                     host=url.hostname,
                 )
             )
-        path = url.path + (f"?{url.query}" if url.query else "")
-        take = self.replay.take(request.method, path, body_bytes(request.content))
+        take = self.replay.take(request.method, request.url, body_bytes(request.content))
         return await ReplayedAsyncResponse.paced(request, take, self.replay.speed)

@@ -27,7 +27,7 @@ from helpers.browser import (
 from helpers.cassette import Library
 from helpers.config import Settings, settings
 from helpers.explain import explain
-from helpers.replay import DEFAULT_CASSETTES
+from helpers.replay import DEFAULT_CASSETTES, answers
 
 ROOT = Path(__file__).resolve().parent.parent
 LIBRARY = Library.load(DEFAULT_CASSETTES)
@@ -50,8 +50,7 @@ def replay_response(replay: BrowserReplay, take: dict) -> tuple[int, dict, bytes
     """What respond() would hand urllib3, as (status, headers, body bytes)."""
     if "events" in take:
         return take["status"], browser.sent_headers(take), PacedEvents(take["events"], replay.speed).read()
-    headers = {"content-type": "application/json", **browser.sent_headers(take)}
-    return take["status"], headers, browser.json_bytes(take["body"])
+    return take["status"], browser.sent_headers(take), browser.json_bytes(take["body"])
 
 
 def request_of(cassette) -> tuple[str, bytes]:
@@ -94,7 +93,7 @@ def test_a_get_is_an_unknown_route_as_on_the_server():
 
 def test_a_stream_is_read_one_event_at_a_time_after_its_recorded_delay(monkeypatch):
     waits = []
-    monkeypatch.setattr(browser.time, "sleep", waits.append)
+    monkeypatch.setattr(answers.time, "sleep", waits.append)
     events = [{"delay_ms": 200, "data": {"n": 1}}, {"delay_ms": 50, "data": "[DONE]"}]
     stream = PacedEvents(events, speed=0.5)
     assert stream.read(5) == b"data:" and waits == [0.1]
@@ -105,7 +104,7 @@ def test_a_stream_is_read_one_event_at_a_time_after_its_recorded_delay(monkeypat
 
 def test_speed_0_never_waits(monkeypatch):
     waits = []
-    monkeypatch.setattr(browser.time, "sleep", waits.append)
+    monkeypatch.setattr(answers.time, "sleep", waits.append)
     assert PacedEvents([{"delay_ms": 900, "data": "[DONE]"}], speed=0).read() == b"data: [DONE]\n\n"
     assert waits == []
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 
 from helpers.cassette import Cassette, Library
 from helpers.replay.misses import miss_message
@@ -60,8 +61,16 @@ def json_bytes(body: object) -> bytes:
 
 
 def sent_headers(take: dict) -> dict[str, str]:
-    """A take's recorded headers as replay sends them: lower-case names, none of the original connection's."""
-    return {k.lower(): v for k, v in take.get("headers", {}).items() if k.lower() not in HOP_BY_HOP}
+    """A take's headers as replay sends them: the recorded ones in lower case, none of the original connection's,
+    and a whole body's content-type (JSON) unless recorded."""
+    recorded = {k.lower(): v for k, v in take.get("headers", {}).items() if k.lower() not in HOP_BY_HOP}
+    return recorded if "events" in take else {"content-type": "application/json", **recorded}
+
+
+def pause(milliseconds: float, speed: float) -> None:
+    """Wait a recorded delay, scaled by the pacing factor (0: not at all)."""
+    if speed and milliseconds > 0:
+        time.sleep(milliseconds * speed / 1000)
 
 
 def nesting_depth(value: object) -> int:

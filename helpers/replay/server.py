@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 import sys
 import threading
-import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -27,6 +26,7 @@ from helpers.replay.answers import (
     answer,
     error_take,
     json_bytes,
+    pause,
     request_body,
     sent_headers,
     sse_line,
@@ -97,7 +97,7 @@ class ReplayHandler(BaseHTTPRequestHandler):
     def send_json(self, take: dict) -> None:
         payload = json_bytes(take["body"])
         self.send_response(take["status"])
-        self.send_headers({"content-type": "application/json", **sent_headers(take)})
+        self.send_headers(sent_headers(take))
         self.send_header("Content-Length", str(len(payload)))
         if self.close_connection:
             self.send_header("Connection", "close")
@@ -171,8 +171,7 @@ class ReplayHandler(BaseHTTPRequestHandler):
     do_GET = do_PUT = do_PATCH = do_DELETE = do_HEAD = unknown_route
 
     def pause(self, milliseconds: float) -> None:
-        if self.server.speed and milliseconds > 0:
-            time.sleep(milliseconds * self.server.speed / 1000)
+        pause(milliseconds, self.server.speed)
 
     def replay(self, response: dict) -> None:
         """Send one recorded answer (one take): a whole body, or a stream paced as recorded."""
