@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import functools
 import gzip
 import http.client
 import http.server
@@ -43,9 +42,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 from xml.etree import ElementTree
@@ -297,7 +294,7 @@ def browser_first_answer(site: Path, lesson: str) -> float:
     """Seconds from opening lesson 01 in the in-browser edition (a fresh browser profile, offline, on loopback)
     and pressing Run All as soon as its kernel is ready, to its first answer, at the recorded pace."""
     sys.path.insert(0, str(ROOT / "tests"))
-    from browser import CODE_CELLS, RUN_ALL, Lite, launched_chromium
+    from browser import CODE_CELLS, RUN_ALL, Lite, launched_chromium, served
 
     index = first_answer_cell(ROOT / lesson)
     answered = f"() => ({CODE_CELLS})()[{index}].count !== null && ({CODE_CELLS})()[{index}].text !== ''"
@@ -310,24 +307,6 @@ def browser_first_answer(site: Path, lesson: str) -> float:
         seconds = time.perf_counter() - start_time
         tab.close()
     return seconds
-
-
-@contextmanager
-def served(folder: Path):
-    """`folder` on a loopback HTTP server, for as long as the block runs; yields its URL."""
-    handler = functools.partial(QuietHandler, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:
-        pass
 
 
 def in_browser_figures() -> dict:

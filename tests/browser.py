@@ -2,9 +2,12 @@
 driven by Playwright's sync API, and a free loopback port. Without Chromium or Playwright a test skips on a
 laptop and fails under CI=true."""
 
+import functools
+import http.server
 import os
 import shutil
 import socket
+import threading
 import time
 from contextlib import contextmanager
 from urllib.parse import urlsplit
@@ -50,6 +53,27 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+@contextmanager
+def served(folder):
+    """`folder` on a loopback HTTP server (a free port) for as long as the block runs; yields its base URL."""
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):  # no line per request in the output
+            pass
+
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder))
+    )
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=30)
 
 
 @contextmanager

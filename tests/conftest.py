@@ -22,7 +22,7 @@ import pytest
 from azure.ai.inference import ChatCompletionsClient
 from azure.ai.inference.models import AssistantMessage, SystemMessage, UserMessage
 from azure.core.credentials import AzureKeyCredential
-from browser import launched_chromium
+from browser import launched_chromium, served
 from filelock import FileLock
 
 from helpers.cassette import Library
@@ -343,22 +343,8 @@ def built_site(once_per_run) -> Path:
 @pytest.fixture(scope="module")
 def site(built_site):
     """The built site served on loopback; yields its base URL."""
-
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):  # no line per request in the test's output
-            pass
-
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(built_site))
-    )  # port 0: a free port, chosen by the kernel
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=30)
+    with served(built_site) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
